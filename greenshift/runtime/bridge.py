@@ -1,0 +1,340 @@
+"""The awaitlet bridge: sync code awaits coroutines by suspending its greenlet.
+
+A green thread is a sync function running in a worker greenlet, driven by a coroutine
+(`_drive`) that an asyncio task awaits. `awaitlet` steps the awaitable in the calling
+greenlet itself (greenback's idea), so an awaitable that finishes without suspending costs
+no switch, and sync code reached from inside it can call `awaitlet` again at any depth.
+Only when the awaitable really suspends does the worker switch to its driver, which hands
+the future to the task and switches back once the task is woken.
+
+Outside any worker, with no loop running in the thread, `awaitlet` runs the thread's own
+loop until the awaitable is done (green threads spawned earlier make progress meanwhile,
+as under eventlet's hub). With a loop running but no worker to suspend, it raises
+`AwaitletContextError` instead of blocking the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+import types
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from greenlet import getcurrent, greenlet
+
+__all__ = [
+    "AwaitletContextError",
+    "NoAwaitOccurred",
+    "async_def",
+    "awaitlet",
+    "current_target",
+    "get_loop",
+    "interrupt",
+    "run",
+]
+
+T = TypeVar("T")
+
+_DONE = object()  # the worker finished its job; the result is in worker.result
+_FAILED = object()  # the job raised; the exception is in worker.result
+
+# Parked workers kept per thread; beyond this a finished worker simply ends.
+_MAX_IDLE = 1024
+
+
+class AwaitletContextError(RuntimeError):
+    """`awaitlet` was called where it can neither suspend nor run the loop."""
+
+
+class NoAwaitOccurred(Exception):
+    """`async_def(..., assert_await_occurs=True)` ran a function that never awaited."""
+
+
+class _ThreadState(threading.local):
+    def __init__(self) -> None:
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.idle: list[_Worker] = []
+
+
+_state = _ThreadState()
+
+
+class _Worker(greenlet):
+    """A reusable greenlet that runs one sync job at a time for a driver coroutine."""
+
+    # Lets the upstream `awaitlet` package and SQLAlchemy's `await_only` run in here too.
+    __sqlalchemy_greenlet_provider__ = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.result: Any = None
+        # A pending exception to raise where the job waits (kill, Timeout), and the
+        # future it waits on, so the interrupter can cancel it.
+        self.interrupt: BaseException | None = None
+        self.waiting_on: asyncio.Future[Any] | None = None
+        self.generation = 0
+        self.green_thread: Any = None
+        self.idle = _state.idle
+
+    def run(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        idle = self.idle
+        while True:
+            try:
+                self.result = fn(*args, **kwargs)
+                message = _DONE
+            except BaseException as exc:  # a worker outlives its job's exception
+                self.result = exc
+                message = _FAILED
+            fn = args = kwargs = None  # type: ignore[assignment]
+            self.interrupt = self.waiting_on = self.green_thread = None
+            self.generation += 1
+            if len(idle) >= _MAX_IDLE:
+                return message
+            idle.append(self)
+            fn, args, kwargs = self.parent.switch(message)
+
+
+def _take_worker() -> _Worker:
+    idle = _state.idle
+    return idle.pop() if idle else _Worker()
+
+
+@types.coroutine
+def _drive_steps(
+    worker: _Worker,
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    assert_await_occurs: bool,
+) -> Any:
+    # A generator, so that the task resumes it natively: a suspension costs one switch pair.
+    current = getcurrent()
+    if worker.parent is not current:
+        worker.parent = current
+    worker.gr_context = current.gr_context  # share the task's context
+    suspended = False
+    message = worker.switch(fn, args, kwargs)
+    while True:
+        if message is None or getattr(message, "_asyncio_future_blocking", False):
+            # Our awaitlet stepped its coroutine to this future (or bare yield): hand it on.
+            suspended = True
+            worker.waiting_on = message
+            try:
+                yield message
+            except BaseException as exc:
+                _reparent(worker)
+                message = worker.throw(exc)
+                continue
+            _reparent(worker)
+            if worker.interrupt is not None:
+                # Interrupted after the wake-up was queued: unwind the awaited coroutine
+                # through a cancellation; awaitlet then raises the pending exception.
+                message = worker.throw(asyncio.CancelledError())
+            else:
+                message = worker.switch(None)
+        elif message is _DONE:
+            result, worker.result = worker.result, None
+            if assert_await_occurs and not suspended:
+                raise NoAwaitOccurred("Function was run but no await was called.")
+            return result
+        elif message is _FAILED:
+            error, worker.result = worker.result, None
+            raise error
+        else:
+            # The upstream awaitlet() and SQLAlchemy's await_only() hand over an awaitable.
+            suspended = True
+            future = worker.waiting_on = asyncio.ensure_future(message)
+            try:
+                value = yield from future
+            except BaseException as exc:
+                _reparent(worker)
+                if worker.interrupt is not None:
+                    exc = _take_interrupt(worker, exc)
+                message = worker.throw(exc)
+                continue
+            _reparent(worker)
+            if worker.interrupt is not None:
+                message = worker.throw(_take_interrupt(worker, None))
+            else:
+                message = worker.switch(value)
+
+
+def _reparent(worker: _Worker) -> None:
+    # The loop may be run by another greenlet than when the job last suspended.
+    current = getcurrent()
+    if worker.parent is not current:
+        worker.parent = current
+
+
+def _take_interrupt(worker: _Worker, default: BaseException | None) -> BaseException:
+    error, worker.interrupt = worker.interrupt, None
+    result = error if error is not None else default
+    assert result is not None
+    return result
+
+
+async def _drive(
+    worker: _Worker,
+    fn: Callable[..., T],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    assert_await_occurs: bool = False,
+) -> T:
+    """Run sync `fn` in `worker` on behalf of the awaiting task."""
+    return await _drive_steps(worker, fn, args, kwargs, assert_await_occurs)  # type: ignore[no-any-return]
+
+
+def _iterate(awaitable: Awaitable[T]) -> Any:
+    if isinstance(awaitable, types.CoroutineType):
+        return awaitable
+    if isinstance(awaitable, types.GeneratorType):  # a @types.coroutine generator
+        return awaitable
+    return awaitable.__await__()
+
+
+def awaitlet(awaitable: Awaitable[T]) -> T:
+    """Wait for `awaitable` from sync code and return its result (or raise its exception)."""
+    current = getcurrent()
+    if type(current) is not _Worker:
+        return _awaitlet_outside_worker(awaitable, current)
+    steps = awaitable if type(awaitable) is _CoroutineType else _iterate(awaitable)
+    try:
+        yielded = steps.send(None)
+        while True:
+            try:
+                value = current.parent.switch(yielded)  # suspended until the task is woken
+            except BaseException as exc:
+                yielded = steps.throw(exc)
+            else:
+                yielded = steps.send(value)
+    except StopIteration as stop:
+        if current.interrupt is not None:  # the awaitable swallowed its cancellation
+            _raise_interrupt(current)
+        return stop.value  # type: ignore[no-any-return]
+    except asyncio.CancelledError:
+        if current.interrupt is None:
+            raise
+        _raise_interrupt(current)
+        raise  # unreachable
+
+
+_CoroutineType = types.CoroutineType
+
+
+def _raise_interrupt(worker: _Worker) -> None:
+    raise _take_interrupt(worker, None)
+
+
+def _close(awaitable: Any) -> None:
+    close = getattr(awaitable, "close", None)
+    if close is not None:
+        close()  # no "coroutine was never awaited" warning for one we refused
+
+
+def _awaitlet_outside_worker(awaitable: Awaitable[T], current: greenlet) -> T:
+    if "eventlet" in sys.modules:
+        from greenshift.runtime import eventlet_bridge
+
+        if eventlet_bridge.in_eventlet_greenthread(current):
+            return eventlet_bridge.awaitlet_in_greenthread(awaitable)
+    if asyncio._get_running_loop() is not None:
+        _close(awaitable)
+        raise AwaitletContextError(
+            "awaitlet() was called from sync code running directly on this thread's "
+            "asyncio event loop, outside a greenshift green thread, so it cannot wait "
+            "without blocking the loop. Call the sync function through "
+            "`await greenshift.runtime.async_def(fn, *args)`, or start the program "
+            "with `greenshift.runtime.run(main)`."
+        )
+    loop = get_loop()
+    worker = _take_worker()
+    # Timeouts and kills aimed at this greenlet reach the worker doing its waiting.
+    current.greenshift_blocked_in = worker
+    try:
+        return loop.run_until_complete(_drive(worker, awaitlet, (awaitable,), {}))
+    finally:
+        current.greenshift_blocked_in = None
+
+
+Target = tuple[greenlet, int]
+
+
+def current_target() -> Target:
+    """Names the running green thread's current job, for a later `interrupt`."""
+    current = getcurrent()
+    if type(current) is _Worker:
+        return (current, current.generation)
+    return (current, -1)
+
+
+def interrupt(target: Target, error: BaseException) -> bool:
+    """Raise `error` in the green thread `target` where it waits; False if it has moved on.
+
+    Called from the loop (a timer) or another green thread, never from the target itself.
+    The future it waits on is cancelled, so the awaited coroutine unwinds as asyncio expects.
+    """
+    thread, generation = target
+    if type(thread) is _Worker:
+        if thread.generation != generation or thread.dead:
+            return False
+        worker = thread
+    else:
+        # A plain greenlet waits through the worker running its current awaitlet.
+        worker = getattr(thread, "greenshift_blocked_in", None)
+        if worker is None:
+            return False
+    worker.interrupt = error
+    future = worker.waiting_on
+    if future is not None and not future.done():
+        future.cancel()
+    return True
+
+
+def get_loop() -> asyncio.AbstractEventLoop:
+    """The event loop green threads of this thread run on (created on first use)."""
+    running = asyncio._get_running_loop()
+    if running is not None:
+        return running
+    loop = _state.loop
+    if loop is None or loop.is_closed():
+        loop = _state.loop = asyncio.new_event_loop()
+    return loop
+
+
+async def async_def(
+    fn: Callable[..., T], *args: Any, assert_await_occurs: bool = False, **kwargs: Any
+) -> T:
+    """Run sync `fn` in a green thread of the awaiting task; `fn` may call `awaitlet`."""
+    return await _drive(_take_worker(), fn, args, kwargs, assert_await_occurs)
+
+
+def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run sync `fn` as the main green thread on a fresh event loop, then close the loop.
+
+    Green threads still running when `fn` returns are cancelled, as `asyncio.run` does.
+    """
+    if asyncio._get_running_loop() is not None:
+        raise RuntimeError("greenshift.runtime.run() cannot be called from a running event loop")
+    previous = _state.loop
+    loop = _state.loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(_drive(_take_worker(), fn, args, kwargs))
+    finally:
+        try:
+            _cancel_remaining(loop)
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())
+        finally:
+            _state.loop = previous
+            loop.close()
+
+
+def _cancel_remaining(loop: asyncio.AbstractEventLoop) -> None:
+    tasks = asyncio.all_tasks(loop)
+    if not tasks:
+        return
+    for task in tasks:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))

@@ -1,0 +1,228 @@
+"""Green threads: eventlet's `spawn`, `spawn_n`, `spawn_after`, `sleep`, `kill` on asyncio.
+
+A green thread is an asyncio task that runs a sync function in a worker greenlet (see
+`bridge`); its blocking calls suspend only that greenlet. Like eventlet, a spawned function
+starts on a later turn of the loop, in spawn order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from greenlet import GreenletExit, greenlet
+from greenlet import getcurrent as _getcurrent_greenlet
+
+from greenshift.runtime import bridge
+
+__all__ = [
+    "GreenThread",
+    "GreenletExit",
+    "getcurrent",
+    "kill",
+    "sleep",
+    "spawn",
+    "spawn_after",
+    "spawn_n",
+]
+
+# eventlet's hub prints the traceback of a green thread that dies with an exception.
+print_exceptions = True
+
+
+def sleep(seconds: float = 0) -> None:
+    """Yield to other green threads for at least `seconds` (0: one turn of the loop)."""
+    bridge.awaitlet(asyncio.sleep(seconds))
+
+
+class GreenThread:
+    """The handle `spawn` returns: wait for the result, kill, link callbacks."""
+
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        delay: float | None = None,
+    ) -> None:
+        self._started = False
+        self._finished = False
+        self._result: Any = None
+        self._error: BaseException | None = None
+        self._links: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = []
+        self._worker: Any = None
+        self._task: asyncio.Task[None] | None = bridge.get_loop().create_task(
+            self._run(fn, args, kwargs, delay)
+        )
+
+    @classmethod
+    def _run_inline(
+        cls, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> GreenThread:
+        """Run `fn` in the calling green thread, with a handle that holds its result."""
+        thread = cls.__new__(cls)
+        thread._started, thread._finished = True, False
+        thread._result = thread._error = thread._worker = thread._task = None
+        thread._links = []
+        thread._main(fn, args, kwargs)
+        return thread
+
+    async def _run(
+        self,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        delay: float | None,
+    ) -> None:
+        if delay is not None:
+            await asyncio.sleep(delay)
+        worker = bridge._take_worker()
+        worker.green_thread = self
+        self._worker = worker
+        self._started = True
+        try:
+            await bridge._drive(worker, self._main, (fn, args, kwargs), {})
+        except GreenletExit:
+            pass
+        except BaseException as exc:
+            if print_exceptions and not isinstance(exc, asyncio.CancelledError):
+                _print_exception(self, exc)
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+        finally:
+            self._worker = None
+
+    def _main(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        # Runs in the green thread itself, so links may block, as under eventlet.
+        try:
+            result = fn(*args, **kwargs)
+        except BaseException as exc:
+            self._finish(None, exc)
+            raise
+        self._finish(result, None)
+        return result
+
+    def _finish(self, result: Any, error: BaseException | None) -> None:
+        self._result, self._error, self._finished = result, error, True
+        self._resolve_links()
+
+    def _resolve_links(self) -> None:
+        links, self._links = self._links, []
+        for func, args, kwargs in links:
+            func(self, *args, **kwargs)
+
+    # eventlet's GreenThread is a greenlet: `dead` and truth follow greenlet's meaning.
+    @property
+    def dead(self) -> bool:
+        return self._finished
+
+    def __bool__(self) -> bool:
+        return self._started and not self._finished
+
+    def ready(self) -> bool:
+        return self._finished
+
+    def wait(self) -> Any:
+        """Return the function's result, or raise its exception (GreenletExit if killed)."""
+        if not self._finished:
+            assert self._task is not None
+            bridge.awaitlet(asyncio.shield(self._task))
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+    def link(self, func: Callable[..., Any], *curried_args: Any, **curried_kwargs: Any) -> None:
+        """Call `func(self, *curried_args, **curried_kwargs)` when the thread finishes."""
+        self._links.append((func, curried_args, curried_kwargs))
+        if self._finished:
+            self._resolve_links()
+
+    def unlink(self, func: Callable[..., Any], *curried_args: Any, **curried_kwargs: Any) -> bool:
+        """Remove a link added with the same arguments; True if one was removed."""
+        try:
+            self._links.remove((func, curried_args, curried_kwargs))
+        except ValueError:
+            return False
+        return True
+
+    def kill(self, *throw_args: Any) -> None:
+        """Raise GreenletExit (or the given exception) in the thread; see `kill`."""
+        kill(self, *throw_args)
+
+    def cancel(self, *throw_args: Any) -> None:
+        """Kill the thread only if it has not started running yet."""
+        if not self._started:
+            kill(self, *throw_args)
+
+    def __repr__(self) -> str:
+        state = "dead" if self._finished else "running" if self._started else "pending"
+        return f"<GreenThread {state} at {id(self):#x}>"
+
+
+def _print_exception(thread: GreenThread, exc: BaseException) -> None:
+    print(f"Traceback in {thread!r}:", file=sys.stderr)
+    traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+
+
+def _exception_from(throw_args: tuple[Any, ...]) -> BaseException:
+    if not throw_args:
+        return GreenletExit()
+    kind = throw_args[0]
+    value = throw_args[1] if len(throw_args) > 1 else None
+    if isinstance(kind, BaseException):
+        return kind
+    if isinstance(value, BaseException):
+        return value
+    if value is None:
+        return kind()
+    return kind(*value) if isinstance(value, tuple) else kind(value)
+
+
+def kill(thread: GreenThread | greenlet, *throw_args: Any) -> None:
+    """Raise GreenletExit (or `throw_args`) in `thread` where it waits, as eventlet does.
+
+    A thread that has not started never runs its function; its links still run. The killer
+    resumes only after the target has handled the exception.
+    """
+    if not isinstance(thread, GreenThread):
+        thread.throw(*throw_args)
+        return
+    if thread._finished:
+        return
+    error = _exception_from(throw_args)
+    if not thread._started:
+        thread._started = True
+        if thread._task is not None:
+            thread._task.cancel()
+        thread._finish(None, error)
+        return
+    worker = thread._worker
+    if worker is _getcurrent_greenlet():
+        raise error
+    bridge.interrupt((worker, worker.generation), error)
+    sleep(0)  # let the target handle it before the killer goes on
+
+
+def spawn(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> GreenThread:
+    """Run `fn(*args, **kwargs)` in a new green thread; returns its `GreenThread`."""
+    return GreenThread(fn, args, kwargs)
+
+
+def spawn_n(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> GreenThread:
+    """Like `spawn`; eventlet returns a bare greenlet, a `GreenThread` serves the same uses."""
+    return GreenThread(fn, args, kwargs)
+
+
+def spawn_after(seconds: float, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> GreenThread:
+    """Run `fn` in a new green thread after `seconds`; `cancel()` before then prevents it."""
+    return GreenThread(fn, args, kwargs, delay=seconds)
+
+
+def getcurrent() -> GreenThread | greenlet:
+    """The running green thread: its `GreenThread`, or the plain greenlet outside one."""
+    current = _getcurrent_greenlet()
+    thread = getattr(current, "green_thread", None)
+    return thread if thread is not None else current
