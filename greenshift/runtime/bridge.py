@@ -67,19 +67,17 @@ class _Worker(greenlet):
     # Lets the upstream `awaitlet` package and SQLAlchemy's `await_only` run in here too.
     __sqlalchemy_greenlet_provider__ = True
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.result: Any = None
-        # A pending exception to raise where the job waits (kill, Timeout), and the
-        # future it waits on, so the interrupter can cancel it.
-        self.interrupt: BaseException | None = None
-        self.waiting_on: asyncio.Future[Any] | None = None
-        self.generation = 0
-        self.green_thread: Any = None
-        self.idle = _state.idle
+    # Per-job state lives in class defaults, so creating a worker runs no Python code.
+    result: Any = None
+    # A pending exception to raise where the job waits (kill, Timeout), and the future it
+    # waits on, so the interrupter can cancel it.
+    interrupt: BaseException | None = None
+    waiting_on: asyncio.Future[Any] | None = None
+    generation = 0
+    green_thread: Any = None
 
     def run(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        idle = self.idle
+        idle = _state.idle
         while True:
             try:
                 self.result = fn(*args, **kwargs)
@@ -127,7 +125,9 @@ def _drive_steps(
                 _reparent(worker)
                 message = worker.throw(exc)
                 continue
-            _reparent(worker)
+            current = getcurrent()
+            if worker.parent is not current:  # the loop is now run by another greenlet
+                worker.parent = current
             if worker.interrupt is not None:
                 # Interrupted after the wake-up was queued: unwind the awaited coroutine
                 # through a cancellation; awaitlet then raises the pending exception.

@@ -122,7 +122,7 @@ class GreenPool:
 
     def imap(self, function: Callable[..., Any] | None, *iterables: Iterable[Any]) -> GreenMap:
         """Like `map`, running calls concurrently (at most `size`); results in input order."""
-        return self.starmap(function, zip(*iterables))
+        return self.starmap(function, zip(*iterables, strict=False))
 
     @staticmethod
     def _feed(function: Callable[..., Any], iterable: Iterable[Any], results: GreenMap) -> None:

@@ -41,6 +41,19 @@ def sleep(seconds: float = 0) -> None:
 class GreenThread:
     """The handle `spawn` returns: wait for the result, kill, link callbacks."""
 
+    __slots__ = (
+        "_started",
+        "_finished",
+        "_dead",
+        "_result",
+        "_error",
+        "_links",
+        "_worker",
+        "_waiters",
+        "_task",
+        "__weakref__",
+    )
+
     def __init__(
         self,
         fn: Callable[..., Any],
@@ -49,13 +62,18 @@ class GreenThread:
         delay: float | None = None,
     ) -> None:
         self._started = False
-        self._finished = False
+        self._finished = False  # the result is known
+        self._dead = False  # ... and the links have run, as when an eventlet greenlet exits
         self._result: Any = None
         self._error: BaseException | None = None
         self._links: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = []
         self._worker: Any = None
-        self._task: asyncio.Task[None] | None = bridge.get_loop().create_task(
-            self._run(fn, args, kwargs, delay)
+        self._waiters: list[asyncio.Future[None]] | None = None
+        loop = bridge.get_loop()
+        # Like eventlet's timers, the delay counts from the spawn call, not the task's start.
+        start_at = loop.time() + delay if delay is not None and delay > 0 else None
+        self._task: asyncio.Task[None] | None = loop.create_task(
+            self._run(fn, args, kwargs, start_at)
         )
 
     @classmethod
@@ -64,8 +82,9 @@ class GreenThread:
     ) -> GreenThread:
         """Run `fn` in the calling green thread, with a handle that holds its result."""
         thread = cls.__new__(cls)
-        thread._started, thread._finished = True, False
+        thread._started, thread._finished, thread._dead = True, False, False
         thread._result = thread._error = thread._worker = thread._task = None
+        thread._waiters = None
         thread._links = []
         thread._main(fn, args, kwargs)
         return thread
@@ -75,16 +94,16 @@ class GreenThread:
         fn: Callable[..., Any],
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
-        delay: float | None,
+        start_at: float | None,
     ) -> None:
-        if delay is not None:
-            await asyncio.sleep(delay)
+        if start_at is not None:
+            await asyncio.sleep(start_at - asyncio.get_running_loop().time())
         worker = bridge._take_worker()
         worker.green_thread = self
         self._worker = worker
         self._started = True
         try:
-            await bridge._drive(worker, self._main, (fn, args, kwargs), {})
+            await bridge._drive_steps(worker, self._main, (fn, args, kwargs), {}, False)
         except GreenletExit:
             pass
         except BaseException as exc:
@@ -107,7 +126,14 @@ class GreenThread:
 
     def _finish(self, result: Any, error: BaseException | None) -> None:
         self._result, self._error, self._finished = result, error, True
-        self._resolve_links()
+        waiters, self._waiters = self._waiters, None
+        for waiter in waiters or ():
+            if not waiter.done():
+                waiter.set_result(None)
+        try:
+            self._resolve_links()
+        finally:
+            self._dead = True
 
     def _resolve_links(self) -> None:
         links, self._links = self._links, []
@@ -117,10 +143,10 @@ class GreenThread:
     # eventlet's GreenThread is a greenlet: `dead` and truth follow greenlet's meaning.
     @property
     def dead(self) -> bool:
-        return self._finished
+        return self._dead
 
     def __bool__(self) -> bool:
-        return self._started and not self._finished
+        return self._started and not self._dead
 
     def ready(self) -> bool:
         return self._finished
@@ -128,8 +154,12 @@ class GreenThread:
     def wait(self) -> Any:
         """Return the function's result, or raise its exception (GreenletExit if killed)."""
         if not self._finished:
-            assert self._task is not None
-            bridge.awaitlet(asyncio.shield(self._task))
+            # A future of our own: a waiter that times out must not cancel the thread.
+            waiter = bridge.get_loop().create_future()
+            if self._waiters is None:
+                self._waiters = []
+            self._waiters.append(waiter)
+            bridge.awaitlet(waiter)
         if self._error is not None:
             raise self._error
         return self._result
@@ -158,7 +188,7 @@ class GreenThread:
             kill(self, *throw_args)
 
     def __repr__(self) -> str:
-        state = "dead" if self._finished else "running" if self._started else "pending"
+        state = "dead" if self._dead else "running" if self._started else "pending"
         return f"<GreenThread {state} at {id(self):#x}>"
 
 
