@@ -11,6 +11,8 @@ from greenshift.runtime.bridge import (
     get_loop,
     run,
 )
+from greenshift.runtime.event import Event
+from greenshift.runtime.greenpool import GreenPile, GreenPool
 from greenshift.runtime.greenthread import (
     GreenletExit,
     GreenThread,
@@ -21,20 +23,40 @@ from greenshift.runtime.greenthread import (
     spawn_after,
     spawn_n,
 )
+from greenshift.runtime.queue import Empty, Full, LifoQueue, LightQueue, PriorityQueue, Queue
+from greenshift.runtime.semaphore import BoundedSemaphore, CappedSemaphore, Semaphore
+from greenshift.runtime.timeout import Timeout, is_timeout, with_timeout
+from greenshift.runtime.tpool import to_thread
 
 __all__ = [
     "AwaitletContextError",
+    "BoundedSemaphore",
+    "CappedSemaphore",
+    "Empty",
+    "Event",
+    "Full",
+    "GreenPile",
+    "GreenPool",
     "GreenThread",
     "GreenletExit",
+    "LifoQueue",
+    "LightQueue",
     "NoAwaitOccurred",
+    "PriorityQueue",
+    "Queue",
+    "Semaphore",
+    "Timeout",
     "async_def",
     "awaitlet",
     "get_loop",
     "getcurrent",
+    "is_timeout",
     "kill",
     "run",
     "sleep",
     "spawn",
     "spawn_after",
     "spawn_n",
+    "to_thread",
+    "with_timeout",
 ]

@@ -69,10 +69,10 @@ class _Worker(greenlet):
 
     # Per-job state lives in class defaults, so creating a worker runs no Python code.
     result: Any = None
-    # A pending exception to raise where the job waits (kill, Timeout), and the future it
-    # waits on, so the interrupter can cancel it.
+    # A pending exception to raise where the job waits (kill, Timeout), and the task
+    # driving the job, which the interrupter cancels to wake it.
     interrupt: BaseException | None = None
-    waiting_on: asyncio.Future[Any] | None = None
+    task: asyncio.Task[Any] | None = None
     generation = 0
     green_thread: Any = None
 
@@ -86,7 +86,7 @@ class _Worker(greenlet):
                 self.result = exc
                 message = _FAILED
             fn = args = kwargs = None  # type: ignore[assignment]
-            self.interrupt = self.waiting_on = self.green_thread = None
+            self.interrupt = self.task = self.green_thread = None
             self.generation += 1
             if len(idle) >= _MAX_IDLE:
                 return message
@@ -112,28 +112,22 @@ def _drive_steps(
     if worker.parent is not current:
         worker.parent = current
     worker.gr_context = current.gr_context  # share the task's context
+    worker.task = asyncio.current_task()  # what `interrupt` cancels
     suspended = False
     message = worker.switch(fn, args, kwargs)
     while True:
         if message is None or getattr(message, "_asyncio_future_blocking", False):
             # Our awaitlet stepped its coroutine to this future (or bare yield): hand it on.
             suspended = True
-            worker.waiting_on = message
             try:
                 yield message
             except BaseException as exc:
-                _reparent(worker)
-                message = worker.throw(exc)
+                message = _deliver(worker, exc, exc)
                 continue
             current = getcurrent()
             if worker.parent is not current:  # the loop is now run by another greenlet
                 worker.parent = current
-            if worker.interrupt is not None:
-                # Interrupted after the wake-up was queued: unwind the awaited coroutine
-                # through a cancellation; awaitlet then raises the pending exception.
-                message = worker.throw(asyncio.CancelledError())
-            else:
-                message = worker.switch(None)
+            message = worker.switch(None)
         elif message is _DONE:
             result, worker.result = worker.result, None
             if assert_await_occurs and not suspended:
@@ -145,20 +139,15 @@ def _drive_steps(
         else:
             # The upstream awaitlet() and SQLAlchemy's await_only() hand over an awaitable.
             suspended = True
-            future = worker.waiting_on = asyncio.ensure_future(message)
             try:
-                value = yield from future
+                value = yield from asyncio.ensure_future(message)
             except BaseException as exc:
-                _reparent(worker)
-                if worker.interrupt is not None:
-                    exc = _take_interrupt(worker, exc)
-                message = worker.throw(exc)
+                # Nothing of ours to unwind: raise the interrupt itself where it waits.
+                own = worker.interrupt is not None and isinstance(exc, asyncio.CancelledError)
+                message = _deliver(worker, exc, _take_interrupt(worker) if own else exc)
                 continue
             _reparent(worker)
-            if worker.interrupt is not None:
-                message = worker.throw(_take_interrupt(worker, None))
-            else:
-                message = worker.switch(value)
+            message = worker.switch(value)
 
 
 def _reparent(worker: _Worker) -> None:
@@ -168,11 +157,26 @@ def _reparent(worker: _Worker) -> None:
         worker.parent = current
 
 
-def _take_interrupt(worker: _Worker, default: BaseException | None) -> BaseException:
+def _deliver(worker: _Worker, exc: BaseException, error: BaseException) -> Any:
+    """Raise `error` where the worker waits, after the task woke with `exc`."""
+    _reparent(worker)
+    own = worker.interrupt is not None or error is not exc
+    if own and isinstance(exc, asyncio.CancelledError):
+        # The cancellation was interrupt()'s, not the task owner's: take it back.
+        uncancel = getattr(worker.task, "uncancel", None)  # Python 3.11+ counts them
+        if uncancel is not None:
+            uncancel()
+    message = worker.throw(error)
+    if worker.interrupt is not None and message is not _DONE and message is not _FAILED:
+        # The awaited coroutine swallowed the cancellation: wake the next wait too.
+        worker.task.cancel()
+    return message
+
+
+def _take_interrupt(worker: _Worker) -> BaseException:
     error, worker.interrupt = worker.interrupt, None
-    result = error if error is not None else default
-    assert result is not None
-    return result
+    assert error is not None
+    return error
 
 
 async def _drive(
@@ -210,21 +214,16 @@ def awaitlet(awaitable: Awaitable[T]) -> T:
             else:
                 yielded = steps.send(value)
     except StopIteration as stop:
-        if current.interrupt is not None:  # the awaitable swallowed its cancellation
-            _raise_interrupt(current)
+        # If the awaitable swallowed an interrupt's cancellation, the interrupt stays
+        # pending and is raised at this green thread's next wait.
         return stop.value  # type: ignore[no-any-return]
     except asyncio.CancelledError:
         if current.interrupt is None:
             raise
-        _raise_interrupt(current)
-        raise  # unreachable
+        raise _take_interrupt(current) from None
 
 
 _CoroutineType = types.CoroutineType
-
-
-def _raise_interrupt(worker: _Worker) -> None:
-    raise _take_interrupt(worker, None)
 
 
 def _close(awaitable: Any) -> None:
@@ -277,7 +276,7 @@ def interrupt(target: Target, error: BaseException) -> bool:
     """
     thread, generation = target
     if type(thread) is _Worker:
-        if thread.generation != generation or thread.dead:
+        if thread.generation != generation or thread.dead or thread.task is None:
             return False
         worker = thread
     else:
@@ -286,9 +285,9 @@ def interrupt(target: Target, error: BaseException) -> bool:
         if worker is None:
             return False
     worker.interrupt = error
-    future = worker.waiting_on
-    if future is not None and not future.done():
-        future.cancel()
+    # Cancelling the task cancels the future it waits on, so the awaited coroutine unwinds
+    # as asyncio expects; the driver then hands the worker the interrupt instead.
+    worker.task.cancel()
     return True
 
 

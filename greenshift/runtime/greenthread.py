@@ -35,7 +35,27 @@ print_exceptions = True
 
 def sleep(seconds: float = 0) -> None:
     """Yield to other green threads for at least `seconds` (0: one turn of the loop)."""
+    if seconds <= 0:
+        loop = bridge.get_loop()
+        if _timer_due(loop):
+            # eventlet's sleep(0) is a timer, so timers already due (a Timeout that
+            # expired while this thread was busy) fire before it resumes; asyncio would
+            # resume a bare yield first. Queue behind them only when there are any.
+            waiter = loop.create_future()
+            loop.call_at(loop.time(), _wake, waiter)
+            bridge.awaitlet(waiter)
+            return
     bridge.awaitlet(asyncio.sleep(seconds))
+
+
+def _timer_due(loop: asyncio.AbstractEventLoop) -> bool:
+    scheduled = getattr(loop, "_scheduled", None)  # asyncio's own loops keep a heap of timers
+    return bool(scheduled) and not scheduled[0].cancelled() and scheduled[0].when() <= loop.time()
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 class GreenThread:
