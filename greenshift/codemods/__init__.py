@@ -1,0 +1,1 @@
+"""libcst codemods that rewrite eventlet API uses; see ``registry`` for the list."""

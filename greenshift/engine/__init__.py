@@ -1,0 +1,1 @@
+"""File discovery, the parallel driver, diffs, atomic writes, configuration, diagnostics."""

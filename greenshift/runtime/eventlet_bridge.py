@@ -1,13 +1,18 @@
 """`awaitlet` from an eventlet greenthread, for programs migrating part by part.
 
 Only the calling greenthread waits; eventlet's other greenthreads keep running. Under
-eventlet's asyncio hub the awaitable runs as a task on the hub's own loop; under any other
-hub it runs on a real thread's loop through `eventlet.tpool`, which wakes the hub when done.
-Imported only when eventlet is already loaded.
+eventlet's asyncio hub the awaitable runs as a task on the hub's own loop. Under any other
+hub it runs on one process-wide asyncio loop in a background thread (so every call shares
+one loop, as plain code's calls do), and a socket pair wakes the hub when it is done.
+A Timeout or kill of the greenthread cancels what it awaited. Imported only when eventlet
+is already loaded.
 """
 
 from __future__ import annotations
 
+import asyncio
+import collections
+import concurrent.futures
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
@@ -23,28 +28,123 @@ def _current_hub() -> Any:
 
 
 def in_eventlet_greenthread(current: greenlet) -> bool:
-    """True when an eventlet hub runs in this thread and `current` is not the hub itself."""
+    """True when eventlet schedules `current`: its hub has started in this thread (or
+    `current` is one of its green threads), and `current` is not the hub itself.
+
+    A converted program that merely touched eventlet (say `eventlet.debug` flags) has a
+    hub object but never started it; it runs on greenshift's loop as usual.
+    """
     hub = _current_hub()
-    return hub is not None and current is not hub.greenlet
+    if hub is None or current is hub.greenlet:
+        return False
+    from eventlet.greenthread import GreenThread
+
+    return bool(hub.greenlet) or isinstance(current, GreenThread)
+
+
+async def _drive(awaitable: Awaitable[T]) -> T:
+    from greenshift.runtime import bridge
+
+    # In a worker, so that sync code the awaitable reaches can call awaitlet again.
+    return await bridge._drive(None, bridge.awaitlet, (awaitable,), {})
 
 
 def awaitlet_in_greenthread(awaitable: Awaitable[T]) -> T:
-    from eventlet import tpool
     from eventlet.event import Event
-
-    from greenshift.runtime import bridge
 
     hub = _current_hub()
     loop = getattr(hub, "loop", None)
-    if loop is None:
-        return tpool.execute(bridge.awaitlet, awaitable)  # type: ignore[no-any-return]
-
     done = Event()
-    task = loop.create_task(bridge._drive(bridge._take_worker(), bridge.awaitlet, (awaitable,), {}))
-    task.add_done_callback(lambda _: done.send(True))
+    if loop is not None:  # eventlet's asyncio hub: its loop is this thread's
+        task = loop.create_task(_drive(awaitable))
+        task.add_done_callback(lambda _: done.send(True))
+        try:
+            done.wait()
+        except BaseException:
+            task.cancel()
+            raise
+        return task.result()
+
+    future = asyncio.run_coroutine_threadsafe(_drive(awaitable), _background_loop())
+    _waker(hub).watch(future, done)
     try:
         done.wait()
     except BaseException:
-        task.cancel()  # the greenthread was killed or timed out: stop what it awaited
+        future.cancel()  # cancels the task on the background loop
         raise
-    return task.result()  # type: ignore[no-any-return]
+    return future.result()
+
+
+_loop: asyncio.AbstractEventLoop | None = None
+
+
+def _background_loop() -> asyncio.AbstractEventLoop:
+    global _loop
+    from eventlet import patcher
+
+    threading = patcher.original("threading")  # a real thread even when monkey-patched
+    with _loop_lock(threading):
+        if _loop is None or _loop.is_closed():
+            loop = asyncio.new_event_loop()
+            thread = threading.Thread(
+                target=loop.run_forever, name="greenshift-eventlet-bridge", daemon=True
+            )
+            thread.start()
+            _loop = loop
+        return _loop
+
+
+_lock: Any = None
+
+
+def _loop_lock(threading: Any) -> Any:
+    global _lock
+    if _lock is None:
+        _lock = threading.Lock()
+    return _lock
+
+
+class _Waker:
+    """Wakes one eventlet hub from the background loop's thread when a call finishes."""
+
+    def __init__(self) -> None:
+        from eventlet import greenthread, patcher
+
+        socket = patcher.original("socket")
+        self._read, self._write = socket.socketpair()
+        self._read.setblocking(False)
+        self._write.setblocking(False)
+        self._finished: collections.deque[Any] = collections.deque()
+        greenthread.spawn_n(self._dispatch)
+
+    def watch(self, future: concurrent.futures.Future[Any], done: Any) -> None:
+        def finished(_: Any) -> None:  # runs on the background loop's thread
+            self._finished.append(done)
+            try:
+                self._write.send(b"x")
+            except BlockingIOError:
+                pass  # the reader has wake-ups pending already
+
+        future.add_done_callback(finished)
+
+    def _dispatch(self) -> None:
+        from eventlet.hubs import trampoline
+
+        while True:
+            trampoline(self._read.fileno(), read=True)
+            try:
+                while self._read.recv(4096):
+                    pass
+            except BlockingIOError:
+                pass
+            while self._finished:
+                done = self._finished.popleft()
+                if not done.ready():
+                    done.send(True)
+
+
+def _waker(hub: Any) -> _Waker:
+    waker = getattr(hub, "_greenshift_waker", None)
+    if waker is None:
+        waker = hub._greenshift_waker = _Waker()
+    return waker  # type: ignore[no-any-return]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import sys
 import traceback
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Generator
 from typing import Any
 
 from greenlet import GreenletExit, greenlet
@@ -35,17 +36,28 @@ print_exceptions = True
 
 def sleep(seconds: float = 0) -> None:
     """Yield to other green threads for at least `seconds` (0: one turn of the loop)."""
-    if seconds <= 0:
-        loop = bridge.get_loop()
-        if _timer_due(loop):
-            # eventlet's sleep(0) is a timer, so timers already due (a Timeout that
-            # expired while this thread was busy) fire before it resumes; asyncio would
-            # resume a bare yield first. Queue behind them only when there are any.
-            waiter = loop.create_future()
-            loop.call_at(loop.time(), _wake, waiter)
+    loop = bridge.get_loop()
+    if seconds > 0:
+        waiter = loop.create_future()
+        timer = loop.call_later(seconds, _wake, waiter)
+        try:
             bridge.awaitlet(waiter)
-            return
-    bridge.awaitlet(asyncio.sleep(seconds))
+        finally:
+            timer.cancel()
+    elif _timer_due(loop):
+        # eventlet's sleep(0) is a timer, so timers already due (a Timeout that expired
+        # while this thread was busy) fire before it resumes; asyncio would resume a bare
+        # yield first. Queue behind them only when there are any.
+        waiter = loop.create_future()
+        loop.call_at(loop.time(), _wake, waiter)
+        bridge.awaitlet(waiter)
+    else:
+        bridge.awaitlet(_yield_once())
+
+
+@types.coroutine
+def _yield_once() -> Generator[None, None, None]:
+    yield  # asyncio's "run me again on the next turn of the loop"
 
 
 def _timer_due(loop: asyncio.AbstractEventLoop) -> bool:
@@ -90,11 +102,13 @@ class GreenThread:
         self._worker: Any = None
         self._waiters: list[asyncio.Future[None]] | None = None
         loop = bridge.get_loop()
-        # Like eventlet's timers, the delay counts from the spawn call, not the task's start.
-        start_at = loop.time() + delay if delay is not None and delay > 0 else None
-        self._task: asyncio.Task[None] | None = loop.create_task(
-            self._run(fn, args, kwargs, start_at)
-        )
+        if delay is not None and delay > 0:
+            # Like eventlet's timers, the delay counts from the spawn call.
+            task = loop.create_task(self._start_at(loop.time() + delay, fn, args, kwargs))
+        else:
+            task = bridge.start_task(loop, self._main, (fn, args, kwargs))
+        task._log_destroy_pending = False  # one that never got a turn vanishes, as in eventlet
+        self._task: asyncio.Task[None] | None = task
 
     @classmethod
     def _run_inline(
@@ -106,43 +120,42 @@ class GreenThread:
         thread._result = thread._error = thread._worker = thread._task = None
         thread._waiters = None
         thread._links = []
-        thread._main(fn, args, kwargs)
+        try:
+            result = fn(*args, **kwargs)
+        except BaseException as exc:
+            thread._finish(None, exc)
+            raise
+        thread._finish(result, None)
         return thread
 
-    async def _run(
-        self,
-        fn: Callable[..., Any],
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
-        start_at: float | None,
+    async def _start_at(
+        self, when: float, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> None:
-        if start_at is not None:
-            await asyncio.sleep(start_at - asyncio.get_running_loop().time())
-        worker = bridge._take_worker()
+        loop = asyncio.get_running_loop()
+        await asyncio.sleep(when - loop.time())
+        await bridge._drive(bridge._take_worker(), self._main, (fn, args, kwargs), {})
+
+    def _main(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        # Runs in the green thread itself, so links may block, as under eventlet. The
+        # outcome stays here, for wait(); the task itself always ends cleanly.
+        worker = _getcurrent_greenlet()
         worker.green_thread = self
         self._worker = worker
         self._started = True
         try:
-            await bridge._drive_steps(worker, self._main, (fn, args, kwargs), {}, False)
-        except GreenletExit:
-            pass
+            result = bridge.call(fn, args, kwargs)
+        except GreenletExit as exc:
+            self._finish(None, exc)
         except BaseException as exc:
             if print_exceptions and not isinstance(exc, asyncio.CancelledError):
                 _print_exception(self, exc)
+            self._finish(None, exc)
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
+        else:
+            self._finish(result, None)
         finally:
             self._worker = None
-
-    def _main(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        # Runs in the green thread itself, so links may block, as under eventlet.
-        try:
-            result = fn(*args, **kwargs)
-        except BaseException as exc:
-            self._finish(None, exc)
-            raise
-        self._finish(result, None)
-        return result
 
     def _finish(self, result: Any, error: BaseException | None) -> None:
         self._result, self._error, self._finished = result, error, True

@@ -217,7 +217,11 @@ def greenshift_leaks(api: Any, before: Any) -> list[str] | str:
     loop = _runtime_loop(api)
     if loop is None or before is None:
         return NO_LOOP
-    pending = [t for t in asyncio.all_tasks(loop) if t not in before and not t.done()]
+    pending = [
+        t
+        for t in asyncio.all_tasks(loop)
+        if t not in before and not t.done() and t.get_name() != "greenshift-client"
+    ]
     return sorted(f"pending task {getattr(t.get_coro(), '__qualname__', '?')}" for t in pending)
 
 

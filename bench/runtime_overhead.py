@@ -1,0 +1,316 @@
+"""greenshift's awaitlet bridge against the anchors: per-call cost, entry cost, 10,000 tasks.
+
+Run: python bench/runtime_overhead.py [--quick]
+
+Per-call figures are measured in this process, candidates interleaved round by round; each
+figure is the best (minimum) of the rounds, so a noisy shared machine hurts less. The
+10,000-task figures come from fresh subprocesses (eventlet never shares an interpreter with
+greenshift): wall time from the first spawn until every task is done, and memory as the growth
+of the resident set (VmRSS, Linux) from before the first spawn to the moment every task has
+started and is suspended, the peak; best wall and median memory over the repeats.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import awaitlet as upstream
+import greenback
+from greenlet import getcurrent, greenlet
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from greenshift.runtime import async_def, awaitlet  # noqa: E402
+
+Bench = Callable[[int], Coroutine[Any, Any, int]]  # runs n calls, returns elapsed ns
+
+
+async def trivial() -> int:
+    return 1
+
+
+# --- one call at a time: each bench runs `n` calls inside one loop and returns elapsed ns ---
+
+
+async def plain_await(n: int) -> int:
+    start = time.perf_counter_ns()
+    for _ in range(n):
+        await trivial()
+    return time.perf_counter_ns() - start
+
+
+def _loop_calls(call: Callable[[Any], Any], make: Callable[[], Any], n: int) -> int:
+    start = time.perf_counter_ns()
+    for _ in range(n):
+        call(make())
+    return time.perf_counter_ns() - start
+
+
+async def upstream_awaitlet(n: int) -> int:
+    return await upstream.async_def(_loop_calls, upstream.awaitlet, trivial, n)
+
+
+async def greenshift_awaitlet(n: int) -> int:
+    return await async_def(_loop_calls, awaitlet, trivial, n)
+
+
+async def greenback_await(n: int) -> int:
+    await greenback.ensure_portal()
+    return _loop_calls(greenback.await_, trivial, n)
+
+
+async def greenlet_switch_pair(n: int) -> int:
+    def bounce() -> None:
+        parent = getcurrent().parent
+        while True:
+            parent.switch()
+
+    other = greenlet(bounce)
+    other.switch()
+    switch = other.switch
+    start = time.perf_counter_ns()
+    for _ in range(n):
+        switch()
+    return time.perf_counter_ns() - start
+
+
+async def sqlalchemy_await_only(n: int) -> int:
+    from sqlalchemy.util.concurrency import await_only, greenlet_spawn
+
+    return await greenlet_spawn(_loop_calls, await_only, trivial, n)
+
+
+async def plain_sleep0(n: int) -> int:
+    start = time.perf_counter_ns()
+    for _ in range(n):
+        await asyncio.sleep(0)
+    return time.perf_counter_ns() - start
+
+
+def _sleep0() -> Any:
+    return asyncio.sleep(0)
+
+
+async def greenshift_sleep0(n: int) -> int:
+    return await async_def(_loop_calls, awaitlet, _sleep0, n)
+
+
+async def upstream_sleep0(n: int) -> int:
+    return await upstream.async_def(_loop_calls, upstream.awaitlet, _sleep0, n)
+
+
+def _one_greenshift_call() -> int:
+    return awaitlet(trivial())
+
+
+def _one_upstream_call() -> int:
+    return upstream.awaitlet(trivial())
+
+
+async def greenshift_entry(n: int) -> int:
+    start = time.perf_counter_ns()
+    for _ in range(n):
+        await async_def(_one_greenshift_call)
+    return time.perf_counter_ns() - start
+
+
+async def upstream_entry(n: int) -> int:
+    start = time.perf_counter_ns()
+    for _ in range(n):
+        await upstream.async_def(_one_upstream_call)
+    return time.perf_counter_ns() - start
+
+
+# name -> (bench, calls per round)
+PER_CALL: dict[str, tuple[Bench, int]] = {
+    "plain await trivial (floor)": (plain_await, 20_000),
+    "raw greenlet switch pair": (greenlet_switch_pair, 20_000),
+    "upstream awaitlet (trivial)": (upstream_awaitlet, 20_000),
+    "sqlalchemy await_only (trivial)": (sqlalchemy_await_only, 20_000),
+    "greenback.await_ (trivial)": (greenback_await, 10_000),
+    "greenshift awaitlet (trivial)": (greenshift_awaitlet, 20_000),
+    "plain await asyncio.sleep(0)": (plain_sleep0, 10_000),
+    "greenshift awaitlet(sleep(0))": (greenshift_sleep0, 10_000),
+    "upstream awaitlet(sleep(0))": (upstream_sleep0, 10_000),
+    "greenshift async_def + 1 call": (greenshift_entry, 5_000),
+    "upstream async_def + 1 call": (upstream_entry, 5_000),
+}
+
+
+def measure_per_call(rounds: int, scale: float) -> dict[str, float]:
+    """Best ns per call of each bench, over `rounds` interleaved rounds."""
+    best: dict[str, float] = {}
+
+    async def one_round() -> None:
+        for name, (bench, calls) in PER_CALL.items():
+            n = max(100, int(calls * scale))
+            # A task of its own each: greenback's portal stays on the task that opened it.
+            per_call = await asyncio.get_running_loop().create_task(bench(n)) / n
+            best[name] = min(best.get(name, per_call), per_call)
+
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(one_round())  # warm-up: imports, caches, worker greenlets
+        best.clear()
+        for _ in range(rounds):
+            loop.run_until_complete(one_round())
+    finally:
+        loop.close()
+    return best
+
+
+# --- 10,000 concurrent tasks, each in a fresh subprocess ---------------------------------
+
+_PRELUDE = """
+import json, sys, time
+def rss_kib():
+    with open("/proc/self/status") as status:  # Linux: resident set size now, in KiB
+        return int(next(line for line in status if line.startswith("VmRSS")).split()[1])
+N = int(sys.argv[1])
+DELAY = float(sys.argv[2])
+"""
+
+MANY_SCRIPTS = {
+    "greenshift spawn": """
+        from greenshift.runtime import run, sleep, spawn
+        run(lambda: spawn(sleep, 0).wait())  # warm-up: the loop machinery is imported
+        def main():
+            base = rss_kib()
+            start = time.perf_counter()
+            threads = [spawn(sleep, DELAY) for _ in range(N)]
+            sleep(0)  # every thread has started and is suspended: the peak
+            mem = rss_kib() - base
+            for thread in threads:
+                thread.wait()
+            return time.perf_counter() - start, mem
+        wall, mem = run(main)
+        """,
+    "eventlet greenthreads": """
+        import warnings
+        warnings.simplefilter("ignore")
+        import eventlet
+        eventlet.spawn(eventlet.sleep, 0).wait()
+        base = rss_kib()
+        start = time.perf_counter()
+        threads = [eventlet.spawn(eventlet.sleep, DELAY) for _ in range(N)]
+        eventlet.sleep(0)
+        mem = rss_kib() - base
+        for thread in threads:
+            thread.wait()
+        wall = time.perf_counter() - start
+        """,
+    "asyncio tasks": """
+        import asyncio
+        async def main():
+            base = rss_kib()
+            start = time.perf_counter()
+            tasks = [asyncio.create_task(asyncio.sleep(DELAY)) for _ in range(N)]
+            await asyncio.sleep(0)
+            mem = rss_kib() - base
+            for task in tasks:
+                await task
+            return time.perf_counter() - start, mem
+        wall, mem = asyncio.run(main())
+        """,
+}
+
+
+def measure_many(n: int, delay: float, repeats: int) -> dict[str, tuple[float, float]]:
+    """Best wall seconds and median KiB of RSS growth at peak per implementation."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.pop("EVENTLET_HUB", None)
+    walls: dict[str, list[float]] = {name: [] for name in MANY_SCRIPTS}
+    mems: dict[str, list[float]] = {name: [] for name in MANY_SCRIPTS}
+    for _ in range(repeats):
+        for name, body in MANY_SCRIPTS.items():
+            source = _PRELUDE + textwrap.dedent(body) + "\nprint(json.dumps([wall, mem]))\n"
+            proc = subprocess.run(
+                [sys.executable, "-c", source, str(n), str(delay)],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            if proc.returncode != 0:
+                raise SystemExit(f"{name} failed:\n{proc.stderr}")
+            wall, mem = json.loads(proc.stdout.strip().splitlines()[-1])
+            walls[name].append(wall)
+            mems[name].append(mem)
+    return {name: (min(walls[name]), statistics.median(mems[name])) for name in MANY_SCRIPTS}
+
+
+# --- report ------------------------------------------------------------------------------
+
+
+def _verdict(ratio: float, target: float) -> str:
+    return "ok" if ratio <= target else "MISSED"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer calls and rounds")
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--tasks", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    rounds, scale, repeats = (3, 0.2, 1) if args.quick else (args.rounds, 1.0, args.repeats)
+
+    print(f"Python {sys.version.split()[0]}; per-call: best of {rounds} interleaved rounds")
+    ns = measure_per_call(rounds, scale)
+    floor = ns["plain await trivial (floor)"]
+    print(f"\n{'per call':36} {'ns/call':>9} {'x floor':>8}")
+    for name, value in ns.items():
+        print(f"{name:36} {value:9.0f} {value / floor:8.2f}")
+
+    targets = [
+        (
+            "trivial awaitlet / upstream awaitlet",
+            ns["greenshift awaitlet (trivial)"] / ns["upstream awaitlet (trivial)"],
+            0.5,
+        ),
+        (
+            "awaitlet(sleep(0)) / plain await sleep(0)",
+            ns["greenshift awaitlet(sleep(0))"] / ns["plain await asyncio.sleep(0)"],
+            1.3,
+        ),
+        (
+            "entry / upstream async_def+awaitlet",
+            ns["greenshift async_def + 1 call"] / ns["upstream async_def + 1 call"],
+            0.3,
+        ),
+    ]
+
+    delay = 0.01
+    print(
+        f"\n{args.tasks:,} concurrent tasks, each sleep({delay}); {repeats} subprocess "
+        "repeat(s): best wall, median RSS growth at peak"
+    )
+    many = measure_many(args.tasks, delay, repeats)
+    print(f"{'implementation':24} {'wall ms':>9} {'KiB':>9} {'B/task':>8}")
+    for name, (wall, mem) in many.items():
+        print(f"{name:24} {wall * 1e3:9.1f} {mem:9.0f} {mem * 1024 / args.tasks:8.0f}")
+    gs_wall, gs_mem = many["greenshift spawn"]
+    ev_wall, ev_mem = many["eventlet greenthreads"]
+    targets.append(("10k spawned: wall / eventlet", gs_wall / ev_wall, 1.0))
+    targets.append(("10k spawned: memory / eventlet", gs_mem / max(ev_mem, 1.0), 1.0))
+
+    print(f"\n{'target':44} {'ratio':>7} {'target':>7}")
+    for name, ratio, target in targets:
+        print(f"{name:44} {ratio:7.2f} {'<=' + str(target):>7} {_verdict(ratio, target)}")
+
+
+if __name__ == "__main__":
+    main()

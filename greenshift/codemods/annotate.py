@@ -1,0 +1,84 @@
+"""``# greenshift: CODE hint`` comments above the statements greenshift left for a person."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import libcst as cst
+
+PREFIX = "# greenshift:"
+
+
+def comment_text(code: str, hint: str) -> str:
+    return f"{PREFIX} {code} {hint}".rstrip()
+
+
+def statement_for(path: Sequence[cst.CSTNode]) -> cst.CSTNode | None:
+    """The innermost ancestor that owns comment lines above it (a statement, a decorator,
+    an ``except``/``else``/``finally`` clause)."""
+    for node in reversed(path):
+        if hasattr(node, "leading_lines") and not isinstance(node, cst.Module):
+            return node
+    return None
+
+
+def add_comments(node: cst.CSTNode, comments: Iterable[str]) -> cst.CSTNode:
+    """Append comment lines above ``node``, skipping any whose code is already there so a
+    second run never adds them twice."""
+    leading = list(node.leading_lines)  # type: ignore[attr-defined]
+    present = {
+        line.comment.value.split()[2]
+        for line in leading
+        if line.comment is not None
+        and line.comment.value.startswith(PREFIX)
+        and len(line.comment.value.split()) > 2
+    }
+    added = False
+    for text in comments:
+        code = text.split()[2]
+        if code in present:
+            continue
+        present.add(code)
+        leading.append(cst.EmptyLine(indent=True, comment=cst.Comment(text)))
+        added = True
+    if not added:
+        return node
+    return node.with_changes(leading_lines=leading)
+
+
+class Annotator(cst.CSTTransformer):
+    """Adds comments to the given statements, visiting only the paths that lead to them."""
+
+    def __init__(self, comments: dict[int, list[str]], keep: set[int]) -> None:
+        super().__init__()
+        self.comments = comments
+        self.keep = keep
+        self.changed = False
+
+    @classmethod
+    def for_findings(cls, findings: Iterable[tuple[Sequence[cst.CSTNode], str, str]]) -> Annotator:
+        """``findings``: (ancestor path of the use, code, hint)."""
+        comments: dict[int, list[str]] = {}
+        keep: set[int] = set()
+        for path, code, hint in findings:
+            statement = statement_for(path)
+            if statement is None:
+                continue
+            comments.setdefault(id(statement), []).append(comment_text(code, hint))
+            for node in path:
+                keep.add(id(node))
+                if node is statement:
+                    break
+        return cls(comments, keep)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return id(node) in self.keep
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:
+        texts = self.comments.get(id(original_node))
+        if texts is None:
+            return updated_node
+        result = add_comments(updated_node, texts)
+        if result is not updated_node:
+            self.changed = True
+        return result

@@ -1,0 +1,814 @@
+"""One module's part of the call graph: its functions, what they await, whom they call.
+
+Runs on the tree the inline codemods produced. Names are resolved through the bindings of
+each scope (``names.scopes_of``), never by their text: ``awaitlet`` is whatever a scope binds
+to ``greenshift.runtime.awaitlet``; a callee is a module-level function or class of this
+module, a name some import binds (``from pkg.db import fetch``, ``import pkg.db as db``), or
+``self.m``/``cls.m`` inside a method. Only a function's *own* body counts (comprehensions
+included, nested functions, lambdas and generator expressions not: they run later, outside
+the twin's frame). Module-level functions and methods of module-level classes are the
+candidates; everything else that awaits is reported and left as it is.
+
+The result is ``ModuleFacts`` (plain data for the project index) plus, for this process,
+the nodes the splitter rewrites.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from greenshift.codemods.depth import reasons
+from greenshift.codemods.depth.model import (
+    PLAIN,
+    POOL_MAP,
+    SELF,
+    SPAWN_WAIT,
+    CallFact,
+    FunctionFacts,
+    ModuleFacts,
+)
+from greenshift.codemods.names import Scope, _child_fields, dotted_name, scopes_of
+
+RUNTIME = "greenshift.runtime"
+AWAITLET = frozenset({f"{RUNTIME}.awaitlet", f"{RUNTIME}.bridge.awaitlet"})
+SPAWN = frozenset({f"{RUNTIME}.spawn", f"{RUNTIME}.greenthread.spawn"})
+GREENPOOL = frozenset({f"{RUNTIME}.GreenPool", f"{RUNTIME}.greenpool.GreenPool"})
+TIMEOUT = frozenset(
+    {
+        f"{RUNTIME}.Timeout",
+        f"{RUNTIME}.timeout.Timeout",
+        f"{RUNTIME}.with_timeout",
+        f"{RUNTIME}.timeout.with_timeout",
+    }
+)
+AIO = f"{RUNTIME}.aio"
+#: Runtime objects whose methods block the calling green thread, and those methods.
+BLOCKING_METHODS: dict[str, frozenset[str]] = {
+    "Event": frozenset({"wait"}),
+    "Queue": frozenset({"get", "put", "join"}),
+    "LightQueue": frozenset({"get", "put"}),
+    "LifoQueue": frozenset({"get", "put", "join"}),
+    "PriorityQueue": frozenset({"get", "put", "join"}),
+    "Semaphore": frozenset({"acquire"}),
+    "BoundedSemaphore": frozenset({"acquire"}),
+    "CappedSemaphore": frozenset({"acquire"}),
+    "GreenThread": frozenset({"wait"}),
+    "GreenPool": frozenset({"spawn", "waitall", "imap", "starmap"}),
+}
+#: Decorators that only say how the function is bound: a twin call does what a call did.
+TRANSPARENT = frozenset(
+    {
+        "staticmethod",
+        "classmethod",
+        "typing.override",
+        "typing_extensions.override",
+        "typing.final",
+        "typing_extensions.final",
+        "abc.abstractmethod",
+    }
+)
+
+
+@dataclass
+class Site:
+    """A node of a function's own body that changes in its twin."""
+
+    node: cst.CSTNode
+    path: tuple[cst.CSTNode, ...]  # from the module down to ``node``
+    action: str  # await, call, spawn-wait, pool-for, pool-list, pool-comp
+    target: str | None = None
+    form: str | None = None
+    callee: cst.BaseExpression | None = None  # the expression naming the callee
+    args: tuple[cst.Arg, ...] = ()  # for spawn-wait: the arguments after the callee
+    pool: cst.BaseExpression | None = None
+    pool_call: cst.Call | None = None  # the imap/starmap call
+
+    @property
+    def parent(self) -> cst.CSTNode:
+        return self.path[-2]
+
+
+@dataclass
+class FunctionInfo:
+    node: cst.FunctionDef
+    path: tuple[cst.CSTNode, ...]
+    facts: FunctionFacts
+    class_name: str | None
+    self_name: str | None  # first parameter of a method (self or cls)
+    sites: list[Site] = field(default_factory=list)
+    #: blocking runtime calls left in the body (descriptions), reported when split
+    blocking: list[str] = field(default_factory=list)
+    decorators: tuple[str, ...] = ()  # decorators kept on the facade only
+
+
+@dataclass
+class Leftover:
+    """A lambda or nested function that awaits: it cannot be split."""
+
+    node: cst.CSTNode
+    code: str
+    message: str
+
+
+@dataclass
+class ModuleGraph:
+    facts: ModuleFacts
+    functions: list[FunctionInfo]
+    module_scope: Scope
+    awaitlet_local: str | None  # the module-level name bound to awaitlet
+    aio_local: str | None  # the module-level name bound to greenshift.runtime.aio
+    runtime_import: tuple[cst.ImportFrom, tuple[cst.CSTNode, ...]] | None
+    from_imports: dict[str, tuple[cst.ImportFrom, tuple[cst.CSTNode, ...], str]]
+    leftovers: list[Leftover] = field(default_factory=list)
+    awaits_anything: bool = False
+
+
+def module_name_for(path: str) -> str:
+    """The dotted module name of a file: its stem, prefixed by every enclosing package."""
+    path = os.path.abspath(path)
+    folder, filename = os.path.split(path)
+    stem = os.path.splitext(filename)[0]
+    parts = [] if stem == "__init__" else [stem]
+    while os.path.isfile(os.path.join(folder, "__init__.py")):
+        folder, package = os.path.split(folder)
+        parts.insert(0, package)
+        if not package:
+            break
+    return ".".join(parts) or stem
+
+
+def analyse(module: cst.Module, module_name: str, path: str) -> ModuleGraph:
+    return _Analyser(module, module_name, path).run()
+
+
+def _find(scope: Scope, name: str) -> tuple[Scope | None, list[str | None] | None]:
+    """Like ``Scope.lookup``, also saying which scope binds the name."""
+    current: Scope | None = scope
+    innermost = True
+    while current is not None:
+        if current.kind != "class" or innermost:
+            if name in current.globals:
+                top = current.module()
+                return top, top.bindings.get(name)
+            found = current.bindings.get(name)
+            if found is not None:
+                return current, found
+        current = current.parent
+        innermost = False
+    return None, None
+
+
+def _param_names(params: cst.Parameters) -> list[str]:
+    names = [p.name.value for p in (*params.posonly_params, *params.params)]
+    if isinstance(params.star_arg, cst.Param):
+        names.append(params.star_arg.name.value)
+    names += [p.name.value for p in params.kwonly_params]
+    if params.star_kwarg is not None:
+        names.append(params.star_kwarg.name.value)
+    return names
+
+
+def _plain_default(expr: cst.BaseExpression) -> bool:
+    """A default that evaluates to the same object however often it is evaluated."""
+    if isinstance(expr, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString)):
+        return True
+    if isinstance(expr, cst.ConcatenatedString):
+        return True
+    if isinstance(expr, (cst.Name, cst.Attribute)):
+        return dotted_name(expr) is not None
+    if isinstance(expr, cst.UnaryOperation):
+        return _plain_default(expr.expression)
+    if isinstance(expr, cst.Tuple):
+        return all(_plain_default(element.value) for element in expr.elements)
+    if isinstance(expr, cst.Ellipsis):
+        return True
+    return False
+
+
+class _Analyser:
+    def __init__(self, module: cst.Module, module_name: str, path: str) -> None:
+        self.module = module
+        self.name = module_name
+        self.module_scope, self.scopes = scopes_of(module)
+        self.facts = ModuleFacts(module=module_name, path=path)
+        self.defs: dict[str, cst.CSTNode] = {}
+        self.from_imports: dict[str, tuple[cst.ImportFrom, tuple[cst.CSTNode, ...], str]] = {}
+        self.runtime_import: tuple[cst.ImportFrom, tuple[cst.CSTNode, ...]] | None = None
+        self.functions: list[FunctionInfo] = []
+        self.leftovers: list[Leftover] = []
+        self.awaits_anything = False
+        self.taken: dict[int, set[str]] = {}  # scope id -> twin names handed out there
+
+    # -- module level ------------------------------------------------------------------
+
+    def run(self) -> ModuleGraph:
+        body = self.module.body
+        for statement in body:
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                self.defs[statement.name.value] = statement
+            elif isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, (cst.Import, cst.ImportFrom)):
+                        self._module_import(small, (self.module, statement, small))
+        awaitlet_local = self._module_local(AWAITLET)
+        aio_local = self._module_local(frozenset({AIO}))
+        loose = _BodyWalker(self, self.module_scope, None, (self.module,), None, None)
+        for statement in body:
+            if isinstance(statement, cst.FunctionDef):
+                self._function(statement, (self.module, statement), None, self.module_scope)
+            elif isinstance(statement, cst.ClassDef):
+                self._class(statement)
+            else:
+                loose.visit(statement)  # only to report lambdas that await
+        return ModuleGraph(
+            self.facts,
+            self.functions,
+            self.module_scope,
+            awaitlet_local,
+            aio_local,
+            self.runtime_import,
+            self.from_imports,
+            self.leftovers,
+            self.awaits_anything,
+        )
+
+    def _module_import(self, node: cst.Import | cst.ImportFrom, path: tuple) -> None:
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                full = dotted_name(alias.name) or ""
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    self.facts.aliases[alias.asname.name.value] = full
+            return
+        if isinstance(node.names, cst.ImportStar):
+            return
+        base = self._from_module(node)
+        if base is None:
+            return
+        if base == RUNTIME and self.runtime_import is None:
+            self.runtime_import = (node, path)
+        for alias in node.names:
+            name = dotted_name(alias.name) or ""
+            local = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            if len(self.module_scope.bindings.get(local, ())) == 1:
+                self.facts.aliases[local] = f"{base}.{name}"
+                self.from_imports[local] = (node, path, f"{base}.{name}")
+
+    def _from_module(self, node: cst.ImportFrom) -> str | None:
+        module = dotted_name(node.module) if node.module is not None else None
+        if not node.relative:
+            return module
+        package = self.name.split(".")
+        if os.path.basename(self.facts.path) != "__init__.py":
+            package = package[:-1]
+        levels = len(node.relative) - 1
+        if levels > len(package):
+            return None
+        package = package[: len(package) - levels]
+        return ".".join([*package, *([module] if module else [])]) or None
+
+    def _module_local(self, qualnames: frozenset[str]) -> str | None:
+        for local, values in self.module_scope.bindings.items():
+            if len(values) == 1 and values[0] in qualnames:
+                return local
+        return None
+
+    def _class(self, node: cst.ClassDef) -> None:
+        qualname = f"{self.name}.{node.name.value}"
+        bases = []
+        for arg in node.bases:
+            if arg.keyword is None and arg.star == "":
+                resolved = self.qualify(arg.value, self.module_scope)
+                if resolved is not None:
+                    bases.append(resolved[0])
+        self.facts.classes[qualname] = tuple(bases)
+        scope = self.scopes[id(node)]
+        if not isinstance(node.body, cst.IndentedBlock):
+            return
+        for statement in node.body.body:
+            if isinstance(statement, cst.FunctionDef):
+                self._function(statement, (self.module, node, node.body, statement), node, scope)
+
+    def leftover(self, node: cst.CSTNode, reason: reasons.Reason) -> None:
+        if all(item.node is not node for item in self.leftovers):
+            self.leftovers.append(Leftover(node, *reason))
+
+    # -- resolution --------------------------------------------------------------------
+
+    def qualify(self, expr: cst.BaseExpression, scope: Scope) -> tuple[str, str] | None:
+        """(qualified name, how) for a Name/Attribute chain: how is def, class or import."""
+        dotted = dotted_name(expr)
+        if dotted is None:
+            return None
+        root, _, rest = dotted.partition(".")
+        found_in, values = _find(scope, root)
+        if values is None or len(set(values)) != 1:
+            return None
+        value = values[0]
+        tail = f".{rest}" if rest else ""
+        if value is not None:
+            return value + tail, "import" if found_in is self.module_scope else "local import"
+        if found_in is not self.module_scope:
+            return None
+        if root in self.facts.aliases and len(values) == 1:
+            return self.facts.aliases[root] + tail, "import"
+        node = self.defs.get(root)
+        if node is not None and len(values) == 1:
+            how = "def" if isinstance(node, cst.FunctionDef) else "class"
+            return f"{self.name}.{root}{tail}", how
+        return None
+
+    # -- one function ------------------------------------------------------------------
+
+    def _function(
+        self,
+        node: cst.FunctionDef,
+        path: tuple[cst.CSTNode, ...],
+        klass: cst.ClassDef | None,
+        outer: Scope,
+    ) -> None:
+        scope = self.scopes[id(node)]
+        owner = f"{self.name}.{klass.name.value}" if klass is not None else self.name
+        qualname = f"{owner}.{node.name.value}"
+        kind, opaque, transparent = self._decorators(node, klass)
+        params = node.params
+        positional = [*params.posonly_params, *params.params]
+        self_name = None
+        if kind in ("method", "classmethod"):
+            self_name = positional[0].name.value if positional else None
+        walker = _BodyWalker(self, scope, node, path, klass, self_name)
+        if node.asynchronous is not None:
+            walker.walk_async()
+            if walker.awaitlets:
+                self.leftover(node, reasons.already_async(node.name.value))
+            return
+        walker.walk()
+        existing_twin = self._existing_twin(node, klass, outer)
+        io = bool(walker.awaitlets)
+        calls = list(walker.calls)
+        if existing_twin is not None:
+            twin_node = existing_twin
+            twin_walker = _BodyWalker(
+                self, self.scopes[id(twin_node)], twin_node, path, klass, self_name
+            )
+            twin_walker.walk_async()
+            io = twin_walker.plain_awaits
+            calls = twin_walker.calls
+            twin = twin_node.name.value
+        else:
+            twin = self._free_twin(node.name.value, outer)
+        if io or calls:
+            self.awaits_anything = True
+        problem = None
+        if existing_twin is None:
+            problem = self._problem(node, kind, self_name, walker, klass)
+        facts = FunctionFacts(
+            qualname=qualname,
+            name=node.name.value,
+            line=0,
+            kind=kind,
+            io=io,
+            problem=problem,
+            twin=twin,
+            existing=existing_twin is not None,
+            transparent=transparent,
+            calls=tuple(dict.fromkeys(calls)),
+        )
+        self.facts.functions[qualname] = facts
+        class_name = klass.name.value if klass is not None else None
+        self.functions.append(
+            FunctionInfo(
+                node, path, facts, class_name, self_name, walker.sites, walker.blocking, opaque
+            )
+        )
+
+    def _decorators(
+        self, node: cst.FunctionDef, klass: cst.ClassDef | None
+    ) -> tuple[str, tuple[str, ...], bool]:
+        kind = "function" if klass is None else "method"
+        opaque = []
+        for decorator in node.decorators:
+            expr = decorator.decorator
+            name = dotted_name(expr)
+            resolved = self.qualify(expr, self.module_scope) if name else None
+            if name in ("staticmethod", "classmethod") and resolved is None and klass is not None:
+                kind = name
+                continue
+            if resolved is not None and resolved[0] in TRANSPARENT:
+                continue
+            opaque.append(name or cst.Module([]).code_for_node(expr))
+        return kind, tuple(opaque), not opaque
+
+    def _existing_twin(
+        self, node: cst.FunctionDef, klass: cst.ClassDef | None, outer: Scope
+    ) -> cst.FunctionDef | None:
+        """The twin, if ``node`` is a facade: ``return awaitlet(twin(...))`` and nothing else."""
+        body = node.body
+        if not isinstance(body, cst.IndentedBlock):
+            return None
+        statements = list(body.body)
+        if statements and _is_docstring(statements[0]):
+            statements = statements[1:]
+        if len(statements) != 1 or not isinstance(statements[0], cst.SimpleStatementLine):
+            return None
+        (small,) = statements[0].body or (None,)
+        if not isinstance(small, cst.Return) or not isinstance(small.value, cst.Call):
+            return None
+        call = small.value
+        resolved = self.qualify(call.func, self.scopes[id(node)])
+        if resolved is None or resolved[0] not in AWAITLET or len(call.args) != 1:
+            return None
+        inner = call.args[0].value
+        if not isinstance(inner, cst.Call):
+            return None
+        func = inner.func
+        twin_name = func.value if isinstance(func, cst.Name) else None
+        if isinstance(func, cst.Attribute):
+            twin_name = func.attr.value
+        if twin_name is None:
+            return None
+        siblings = (
+            klass.body.body
+            if klass is not None and isinstance(klass.body, cst.IndentedBlock)
+            else self.module.body
+        )
+        for sibling in siblings:
+            if (
+                isinstance(sibling, cst.FunctionDef)
+                and sibling.asynchronous is not None
+                and sibling.name.value == twin_name
+            ):
+                return sibling
+        return None
+
+    def _free_twin(self, name: str, scope: Scope) -> str:
+        taken = self.taken.setdefault(id(scope), set())
+        candidate = f"{name}_async"
+        number = 2
+        while candidate in scope.bindings or candidate in taken:
+            candidate = f"{name}_async{number}"
+            number += 1
+        taken.add(candidate)
+        return candidate
+
+    def _problem(
+        self,
+        node: cst.FunctionDef,
+        kind: str,
+        self_name: str | None,
+        walker: _BodyWalker,
+        klass: cst.ClassDef | None,
+    ) -> tuple[str, str] | None:
+        name = node.name.value
+        if walker.yields:
+            return reasons.generator(name)
+        if name.startswith("__") and name.endswith("__"):
+            return reasons.special_method(name)
+        if walker.timeouts:
+            return reasons.timeout_inside(name)
+        if kind in ("method", "classmethod") and self_name is None:
+            return reasons.no_self(name)
+        for param in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params):
+            if param.default is not None and not _plain_default(param.default):
+                return reasons.default_evaluated_twice(name, param.name.value)
+        return None
+
+
+def _rebinds_nonlocal(node: cst.FunctionDef) -> bool:
+    body = node.body
+    if not isinstance(body, cst.IndentedBlock):
+        return False
+    return any(
+        isinstance(small, cst.Nonlocal)
+        for statement in body.body
+        if isinstance(statement, cst.SimpleStatementLine)
+        for small in statement.body
+    )
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+_DEFERRED = (cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.GeneratorExp)
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp)
+
+
+class _BodyWalker:
+    """Walks one function's own body, collecting what its twin would await."""
+
+    def __init__(
+        self,
+        analyser: _Analyser,
+        scope: Scope,
+        node: cst.FunctionDef | None,
+        path: tuple[cst.CSTNode, ...],
+        klass: cst.ClassDef | None,
+        self_name: str | None,
+    ) -> None:
+        self.analyser = analyser
+        self.scope = scope
+        self.function = node
+        self.path: list[cst.CSTNode] = list(path)
+        self.klass = klass
+        self.self_name = self_name
+        self.owner = f"{analyser.name}.{klass.name.value}" if klass is not None else analyser.name
+        self.sites: list[Site] = []
+        self.calls: list[CallFact] = []
+        self.blocking: list[str] = []
+        self.awaitlets = 0
+        self.plain_awaits = False
+        self.yields = False
+        self.timeouts = False
+        self.in_async = False
+        self.deferred = 0
+        #: local name -> runtime class it was built from (Event, GreenPool, GreenThread...)
+        self.local_types: dict[str, str] = {}
+
+    def walk(self) -> None:
+        assert self.function is not None
+        self.visit(self.function.body)
+
+    def walk_async(self) -> None:
+        assert self.function is not None
+        self.in_async = True
+        self.visit(self.function.body)
+
+    def visit(self, node: cst.CSTNode) -> None:
+        self.path.append(node)
+        try:
+            if isinstance(node, _DEFERRED):
+                self.deferred += 1
+                try:
+                    self.visit_children(node)
+                finally:
+                    self.deferred -= 1
+                return
+            if isinstance(node, cst.Call):
+                if self.call(node):
+                    return
+            elif isinstance(node, (cst.Yield,)) and not self.deferred:
+                self.yields = True
+            elif isinstance(node, cst.Await) and not self.deferred and self.in_async:
+                self.await_(node)
+            elif isinstance(node, (cst.Name, cst.Attribute)) and not self.deferred:
+                if dotted_name(node) is not None:
+                    self.name(node)
+                    return
+            elif isinstance(node, cst.Assign) and not self.deferred:
+                self.assign(node)
+            self.visit_children(node)
+        finally:
+            self.path.pop()
+
+    def visit_children(self, node: cst.CSTNode) -> None:
+        for name in _child_fields(type(node)):
+            value = getattr(node, name)
+            if isinstance(value, cst.CSTNode):
+                self.visit(value)
+            elif type(value) is list or type(value) is tuple:
+                for child in value:
+                    if isinstance(child, cst.CSTNode):
+                        self.visit(child)
+
+    def scope_here(self) -> Scope:
+        # Comprehensions have scopes of their own; find the innermost one on the path.
+        for node in reversed(self.path):
+            scope = self.analyser.scopes.get(id(node))
+            if scope is not None:
+                return scope
+        return self.scope
+
+    def name(self, node: cst.Name | cst.Attribute) -> None:
+        resolved = self.analyser.qualify(node, self.scope_here())
+        if resolved is not None and resolved[0] in TIMEOUT:
+            self.timeouts = True
+
+    def assign(self, node: cst.Assign) -> None:
+        if len(node.targets) != 1 or not isinstance(node.value, cst.Call):
+            return
+        target = node.targets[0].target
+        if not isinstance(target, cst.Name):
+            return
+        kind = self.runtime_kind(node.value)
+        if kind is not None and len(self.scope.bindings.get(target.value, ())) == 1:
+            self.local_types[target.value] = kind
+
+    def runtime_kind(self, call: cst.Call) -> str | None:
+        resolved = self.analyser.qualify(call.func, self.scope_here())
+        if resolved is None or not resolved[0].startswith(RUNTIME + "."):
+            return None
+        name = resolved[0].rsplit(".", 1)[1]
+        if name in ("spawn",):
+            return "GreenThread"
+        return name if name in BLOCKING_METHODS else None
+
+    def call(self, node: cst.Call) -> bool:
+        """Note what ``node`` is; True if its children were walked here."""
+        resolved = self.analyser.qualify(node.func, self.scope_here())
+        if resolved is not None and resolved[0] in AWAITLET:
+            if self.deferred:
+                self.deferred_awaitlet()
+            elif self.in_async:
+                self.awaitlets += 1
+            elif len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star:
+                self.awaitlets += 1
+                self.sites.append(Site(node, tuple(self.path), "await"))
+            return False
+        if self.deferred:
+            return False
+        if self.spawn_wait(node) or self.pool_map(node):
+            return True
+        self.plain_call(node)
+        self.blocking_method(node)
+        return False
+
+    def deferred_awaitlet(self) -> None:
+        """awaitlet in a lambda, nested function or generator expression of this body."""
+        for node in reversed(self.path):
+            if isinstance(node, cst.Lambda):
+                self.analyser.leftover(node, reasons.lambda_awaits())
+                break
+            if isinstance(node, cst.FunctionDef):
+                nonlocal_ = _rebinds_nonlocal(node)
+                self.analyser.leftover(node, reasons.nested_awaits(node.name.value, nonlocal_))
+                break
+            if isinstance(node, cst.GeneratorExp):
+                break
+        if not self.in_async:
+            self.blocking.append("awaitlet(...) in a nested function, lambda or generator")
+
+    def plain_call(self, node: cst.Call) -> None:
+        func = node.func
+        target = form = None
+        if (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value == self.self_name
+            and self.self_name is not None
+            and self.scope.bindings.get(self.self_name) == [None]
+        ):
+            target, form = f"{self.owner}.{func.attr.value}", SELF
+        else:
+            resolved = self.analyser.qualify(func, self.scope_here())
+            if resolved is not None and resolved[1] in ("def", "class", "import"):
+                target, form = resolved[0], PLAIN
+        if target is None:
+            return
+        if self.in_async:
+            return  # in an existing twin only awaited calls count
+        self.calls.append(CallFact(target, form))
+        self.sites.append(Site(node, tuple(self.path), "call", target, form, func))
+
+    def _callee(self, expr: cst.BaseExpression) -> tuple[str, str] | None:
+        if (
+            isinstance(expr, cst.Attribute)
+            and isinstance(expr.value, cst.Name)
+            and expr.value.value == self.self_name
+            and self.self_name is not None
+        ):
+            return f"{self.owner}.{expr.attr.value}", SELF
+        resolved = self.analyser.qualify(expr, self.scope_here())
+        if resolved is not None and resolved[1] in ("def", "class", "import"):
+            return resolved[0], PLAIN
+        return None
+
+    def spawn_wait(self, node: cst.Call) -> bool:
+        """``spawn(f, ...).wait()``: the twin awaits ``f``'s twin in place."""
+        func = node.func
+        if not (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "wait"
+            and not node.args
+            and isinstance(func.value, cst.Call)
+        ):
+            return False
+        spawn_call = func.value
+        resolved = self.analyser.qualify(spawn_call.func, self.scope_here())
+        if resolved is None or resolved[0] not in SPAWN or not spawn_call.args:
+            return False
+        first = spawn_call.args[0]
+        if first.keyword is not None or first.star:
+            return False
+        callee = self._callee(first.value)
+        if callee is None:
+            self.blocking.append("spawn(...).wait()")
+            return False
+        if not self.in_async:
+            self.calls.append(CallFact(callee[0], SPAWN_WAIT))
+            self.sites.append(
+                Site(
+                    node,
+                    tuple(self.path),
+                    "spawn-wait",
+                    callee[0],
+                    callee[1],
+                    first.value,
+                    tuple(spawn_call.args[1:]),
+                )
+            )
+        # The spawn call's own arguments may hold more work: walk them, skip the callee.
+        self.path.append(func)
+        self.path.append(spawn_call)
+        for arg in spawn_call.args[1:]:
+            self.visit(arg)
+        del self.path[-2:]
+        return True
+
+    def pool_map(self, node: cst.Call) -> bool:
+        """``pool.imap(f, ...)``/``pool.starmap(f, it)`` on a GreenPool this function built."""
+        func = node.func
+        if not (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in ("imap", "starmap")
+            and isinstance(func.value, cst.Name)
+            and self.local_types.get(func.value.value) == "GreenPool"
+            and node.args
+            and node.args[0].keyword is None
+            and not node.args[0].star
+            and all(arg.keyword is None for arg in node.args)
+        ):
+            return False
+        if func.attr.value == "starmap" and len(node.args) != 2:
+            return False
+        callee = self._callee(node.args[0].value)
+        parent = self.path[-2]
+        grandparent = self.path[-3] if len(self.path) > 2 else None
+        action = None
+        if isinstance(parent, cst.For) and parent.iter is node and parent.asynchronous is None:
+            action, at = "pool-for", parent
+        elif (
+            isinstance(parent, cst.Arg)
+            and isinstance(grandparent, cst.Call)
+            and isinstance(grandparent.func, cst.Name)
+            and grandparent.func.value == "list"
+            and len(grandparent.args) == 1
+            and self.analyser.qualify(grandparent.func, self.scope_here()) is None
+            and _find(self.scope_here(), "list")[1] is None
+        ):
+            action, at = "pool-list", grandparent
+        elif (
+            isinstance(parent, cst.CompFor)
+            and parent.iter is node
+            and parent.asynchronous is None
+            and isinstance(grandparent, _COMPREHENSIONS)
+            and grandparent.for_in is parent
+        ):
+            action, at = "pool-comp", parent
+        if callee is None or action is None or self.in_async:
+            if not self.in_async:
+                self.blocking.append(f"pool.{func.attr.value}(...)")
+            return False
+        self.calls.append(CallFact(callee[0], POOL_MAP))
+        path = tuple(self.path[: len(self.path) - (3 if action == "pool-list" else 2) + 1])
+        self.sites.append(
+            Site(at, path, action, callee[0], callee[1], node.args[0].value, (), func.value, node)
+        )
+        self.path.append(func)
+        self.visit(func.value)
+        self.path.pop()
+        for arg in node.args[1:]:
+            self.visit(arg)
+        return True
+
+    def blocking_method(self, node: cst.Call) -> None:
+        func = node.func
+        if not isinstance(func, cst.Attribute):
+            return
+        kind = None
+        if isinstance(func.value, cst.Name):
+            kind = self.local_types.get(func.value.value)
+        elif isinstance(func.value, cst.Call):
+            kind = self.runtime_kind(func.value)
+        if kind is not None and func.attr.value in BLOCKING_METHODS.get(kind, ()):
+            self.blocking.append(f"{kind}.{func.attr.value}()")
+
+    def await_(self, node: cst.Await) -> None:
+        """In an existing twin: an await of another twin is an edge, any other is I/O."""
+        expr = node.expression
+        if isinstance(expr, cst.Call):
+            callee = self._callee(expr.func)
+            if callee is not None:
+                target, form = callee
+                owner, _, name = target.rpartition(".")
+                facade = self._facade_of(owner, name)
+                if facade is not None:
+                    self.calls.append(CallFact(f"{owner}.{facade}", form))
+                    return
+        self.plain_awaits = True
+
+    def _facade_of(self, owner: str, twin: str) -> str | None:
+        """The facade name for a twin name (``fetch_async`` -> ``fetch``), by convention."""
+        base, sep, number = twin.rpartition("_async")
+        if not sep or (number and not number.isdigit()):
+            return None
+        return base or None

@@ -1,0 +1,107 @@
+"""The inventory behind ``greenshift scan``: every eventlet use in a module and its fate.
+
+Lists calls and references to any name under ``eventlet`` (including APIs no codemod
+converts), imports of eventlet, strings that spell an eventlet name (``mock.patch(
+"eventlet.spawn")``) and names bound to eventlet only on some paths, and says for each which
+codemod converts it or which diagnostic applies. ``diff``/``apply``/``check`` report the
+same diagnostics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+
+from greenshift.codemods.base import EventletCodemod, Problem
+from greenshift.codemods.names import EventletIndex, canonical
+from greenshift.codemods.registry import owner_of
+from greenshift.codemods.reports import string_problem, unconvertible
+
+CONVERTS = "converts"
+LEFT = "left"
+UNHANDLED = "unhandled"
+NOT_SELECTED = "not selected"
+IMPORT = "import"
+
+
+@dataclass(frozen=True)
+class Use:
+    node: cst.CSTNode
+    path: tuple[cst.CSTNode, ...]
+    api: str
+    kind: str  # call, reference, import, string, ambiguous
+    status: str  # converts, left, unhandled, not selected, import
+    codemod: str | None
+    problem: Problem | None
+
+
+def survey(index: EventletIndex, selected: Sequence[EventletCodemod]) -> list[Use]:
+    """Every eventlet use in ``index``; ``selected`` are codemod instances for this module."""
+    by_name = {codemod.NAME: codemod for codemod in selected}
+    uses: list[Use] = []
+    for site in index.imports:
+        uses.append(
+            Use(site.statement, site.path, canonical(site.qualname), "import", IMPORT, None, None)
+        )
+    for ref in index.refs:
+        kind = "call" if ref.call is not None else "reference"
+        owner = owner_of(ref.api)
+        if owner is None:
+            problem = unconvertible(ref) or _unhandled(ref.api)
+            uses.append(Use(ref.node, ref.path, ref.api, kind, UNHANDLED, None, problem))
+            continue
+        codemod = by_name.get(owner.NAME)
+        if codemod is None:
+            uses.append(Use(ref.node, ref.path, ref.api, kind, NOT_SELECTED, owner.NAME, None))
+            continue
+        problem = codemod.check(ref, index)
+        status = CONVERTS if problem is None else LEFT
+        uses.append(Use(ref.node, ref.path, ref.api, kind, status, owner.NAME, problem))
+    for codemod in selected:
+        for ref in codemod.extra_refs(index):
+            kind = "call" if ref.call is not None else "reference"
+            problem = codemod.check(ref, index)
+            status = CONVERTS if problem is None else LEFT
+            uses.append(Use(ref.node, ref.path, ref.api, kind, status, codemod.NAME, problem))
+    for string in index.strings:
+        uses.append(
+            _other(string.node, string.path, string.api, "string", by_name, string_problem(string))
+        )
+    for ambiguous in index.ambiguous:
+        problem = _ambiguous(ambiguous.name, ambiguous.api)
+        uses.append(
+            _other(ambiguous.node, ambiguous.path, ambiguous.api, "ambiguous", by_name, problem)
+        )
+    return uses
+
+
+def _other(
+    node: cst.CSTNode,
+    path: tuple[cst.CSTNode, ...],
+    api: str,
+    kind: str,
+    by_name: dict[str, EventletCodemod],
+    problem: Problem,
+) -> Use:
+    owner = owner_of(api)
+    if owner is not None and owner.NAME not in by_name:
+        return Use(node, path, api, kind, NOT_SELECTED, owner.NAME, None)
+    return Use(node, path, api, kind, LEFT, owner.NAME if owner else None, problem)
+
+
+def _unhandled(api: str) -> Problem:
+    return Problem(
+        "GS102",
+        f"{api}: no greenshift codemod converts this eventlet API",
+        f"convert {api} by hand",
+    )
+
+
+def _ambiguous(name: str, api: str) -> Problem:
+    return Problem(
+        "GS105",
+        f"{name!r} is {api} on some paths and something else on others; left as is",
+        f"bind {name!r} unconditionally to convert it",
+    )

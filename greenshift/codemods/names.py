@@ -1,0 +1,736 @@
+"""Import-aware resolution of eventlet names, shared by every codemod and by ``scan``.
+
+Why not libcst's ``ScopeProvider``/``QualifiedNameProvider``: measured on standard-library
+files (one process), ``MetadataWrapper(unsafe_skip_copy=True)`` plus ``ScopeProvider`` costs
+about 2.8x a ``parse_module`` and ``QualifiedNameProvider`` more, and a plain libcst visitor
+pass costs 0.7x a parse because it rebuilds every node. greenshift's budget for a file that
+mentions eventlet is about two parses, so this module walks the tree with a small field
+walker of its own (about 0.05x a parse per pass, no node rebuilt) and applies Python's
+scoping rules itself: module, class, function, lambda and comprehension scopes, ``global``
+and ``nonlocal``, the class-body visibility rule, comprehension first-iterator evaluation,
+walrus targets, imports in any scope. Names are resolved through the import statements that
+bind them, never by their text: ``import eventlet as ev; ev.sleep``, ``from eventlet import
+sleep as nap``, ``from eventlet import greenthread; greenthread.sleep`` all resolve to the
+canonical ``eventlet.sleep``, and a local that shadows an import is not eventlet's.
+
+Two passes: the first records every binding per scope, the second resolves loads of the
+names that some eventlet import binds, remembering the ancestor path of each use so that a
+transformer can visit only those paths.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+#: Public eventlet names that are re-exports of another module's object, mapped to the
+#: shortest public spelling (``eventlet/__init__.py`` and ``eventlet/green/time.py``).
+ALIASES: dict[str, str] = {
+    "eventlet.greenthread.sleep": "eventlet.sleep",
+    "eventlet.green.time.sleep": "eventlet.sleep",
+    "eventlet.greenthread.spawn": "eventlet.spawn",
+    "eventlet.greenthread.spawn_n": "eventlet.spawn_n",
+    "eventlet.greenthread.spawn_after": "eventlet.spawn_after",
+    "eventlet.greenthread.kill": "eventlet.kill",
+    "eventlet.greenthread.getcurrent": "eventlet.getcurrent",
+    "eventlet.convenience.connect": "eventlet.connect",
+    "eventlet.convenience.listen": "eventlet.listen",
+    "eventlet.convenience.serve": "eventlet.serve",
+    "eventlet.convenience.StopServe": "eventlet.StopServe",
+    "eventlet.convenience.wrap_ssl": "eventlet.wrap_ssl",
+    "eventlet.event.Event": "eventlet.Event",
+    "eventlet.greenpool.GreenPool": "eventlet.GreenPool",
+    "eventlet.greenpool.GreenPile": "eventlet.GreenPile",
+    "eventlet.patcher.import_patched": "eventlet.import_patched",
+    "eventlet.patcher.monkey_patch": "eventlet.monkey_patch",
+    "eventlet.queue.Queue": "eventlet.Queue",
+    "eventlet.semaphore.Semaphore": "eventlet.Semaphore",
+    "eventlet.semaphore.CappedSemaphore": "eventlet.CappedSemaphore",
+    "eventlet.semaphore.BoundedSemaphore": "eventlet.BoundedSemaphore",
+    "eventlet.timeout.Timeout": "eventlet.Timeout",
+    "eventlet.timeout.with_timeout": "eventlet.with_timeout",
+    "eventlet.timeout.is_timeout": "eventlet.is_timeout",
+    "eventlet.timeout.wrap_is_timeout": "eventlet.wrap_is_timeout",
+}
+
+#: What ``from MODULE import *`` binds, for the eventlet modules where that is known.
+STAR_EXPORTS: dict[str, frozenset[str]] = {
+    "eventlet": frozenset(
+        {alias.rsplit(".", 1)[1] for alias in ALIASES.values()}
+        | {"convenience", "event", "greenpool", "greenthread", "patcher", "queue"}
+        | {"semaphore", "support", "timeout"}
+    ),
+    "eventlet.greenthread": frozenset(
+        {"getcurrent", "sleep", "spawn", "spawn_n", "kill", "spawn_after"}
+        | {"spawn_after_local", "GreenThread"}
+    ),
+}
+
+_DOTTED_EVENTLET = re.compile(r"eventlet(\.[A-Za-z_][A-Za-z0-9_]*)+")
+
+# Fields that hold only whitespace, punctuation or plain strings: never walked.
+_TRIVIA_FIELDS = frozenset(
+    {
+        "lpar",
+        "rpar",
+        "comma",
+        "semicolon",
+        "leading_lines",
+        "lines_after_decorators",
+        "header",
+        "footer",
+        "newline",
+        "equal",
+        "dot",
+        "operator",
+        "lbrace",
+        "rbrace",
+        "lbracket",
+        "rbracket",
+        "asynchronous",
+        "posonly_ind",
+        "first_colon",
+        "second_colon",
+        "colon",
+        "relative",
+        "keyword",  # Arg.keyword is a parameter name, not a load
+        "comment",
+        "empty_lines",
+        "trailing_whitespace",
+        "leading_whitespace",
+        "trailing_comma",
+    }
+)
+_FIELDS_CACHE: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(node_type: type) -> tuple[str, ...]:
+    names = _FIELDS_CACHE.get(node_type)
+    if names is None:
+        names = tuple(
+            f.name
+            for f in dataclasses.fields(node_type)
+            if f.name not in _TRIVIA_FIELDS and not f.name.startswith("whitespace")
+        )
+        _FIELDS_CACHE[node_type] = names
+    return names
+
+
+def is_eventlet(qualname: str | None) -> bool:
+    return qualname is not None and (qualname == "eventlet" or qualname.startswith("eventlet."))
+
+
+def canonical(qualname: str) -> str:
+    """The public spelling of an eventlet qualified name (``eventlet.greenthread.sleep`` ->
+    ``eventlet.sleep``); other names are returned unchanged."""
+    parts = qualname.split(".")
+    for size in range(len(parts), 2, -1):
+        alias = ALIASES.get(".".join(parts[:size]))
+        if alias is not None:
+            return ".".join([alias, *parts[size:]])
+    return qualname
+
+
+def dotted_name(expr: cst.BaseExpression) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None."""
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        base = dotted_name(expr.value)
+        return None if base is None else f"{base}.{expr.attr.value}"
+    return None
+
+
+class Scope:
+    """One Python scope: what each name is bound to (an import's qualified name, or None
+    for any other binding)."""
+
+    __slots__ = ("kind", "parent", "bindings", "globals", "nonlocals", "stars")
+
+    def __init__(self, kind: str, parent: Scope | None) -> None:
+        self.kind = kind  # module, class, function, comprehension
+        self.parent = parent
+        self.bindings: dict[str, list[str | None]] = {}
+        self.globals: set[str] = set()
+        self.nonlocals: set[str] = set()
+        self.stars: list[str] = []
+
+    def module(self) -> Scope:
+        scope = self
+        while scope.parent is not None:
+            scope = scope.parent
+        return scope
+
+    def _own(self, name: str) -> list[str | None] | None:
+        found = self.bindings.get(name)
+        if found is not None:
+            return found
+        for module in self.stars:
+            if name in STAR_EXPORTS.get(module, ()):
+                return [f"{module}.{name}"]
+        return None
+
+    def lookup(self, name: str) -> list[str | None] | None:
+        """What ``name`` may be bound to where this scope reads it (None: unbound here,
+        so a builtin or an error)."""
+        if name in self.globals:
+            return self.module()._own(name)
+        scope: Scope | None = self
+        current = True
+        while scope is not None:
+            # A class body's names are invisible to the scopes nested in it.
+            if scope.kind != "class" or current:
+                if name in scope.globals:
+                    return scope.module()._own(name)
+                found = scope._own(name)
+                if found is not None:
+                    return found
+            scope = scope.parent
+            current = False
+        return None
+
+    def resolve(self, name: str) -> str | None:
+        """The single imported qualified name ``name`` stands for here, else None."""
+        found = self.lookup(name)
+        if found and len(set(found)) == 1:
+            return found[0]
+        return None
+
+
+@dataclass(frozen=True, eq=False)
+class EventletRef:
+    """A Name or Attribute chain that denotes an eventlet object."""
+
+    node: cst.BaseExpression
+    api: str  # canonical, e.g. "eventlet.sleep"
+    qualname: str  # as imported, e.g. "eventlet.greenthread.sleep"
+    root: str  # the local name the chain starts with
+    call: cst.Call | None  # the call whose callee this is
+    path: tuple[cst.CSTNode, ...]  # ancestors from the module down to node, inclusive
+    scope: Scope
+    in_async: bool  # directly inside an ``async def`` body, where ``await`` is allowed
+
+    @property
+    def target(self) -> cst.BaseExpression:
+        """The node a call-site rewrite replaces: the call, or the bare reference."""
+        return self.call if self.call is not None else self.node
+
+    @property
+    def target_parent(self) -> cst.CSTNode:
+        path = self.path if self.call is None else self.path[:-1]
+        return path[-2]
+
+
+@dataclass(frozen=True, eq=False)
+class StringRef:
+    """A string literal that spells an eventlet name, e.g. ``mock.patch("eventlet.sleep")``."""
+
+    node: cst.SimpleString
+    api: str
+    path: tuple[cst.CSTNode, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class AmbiguousRef:
+    """A name bound to eventlet on some paths and to something else on others."""
+
+    node: cst.BaseExpression
+    name: str
+    api: str
+    path: tuple[cst.CSTNode, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class ImportSite:
+    """One alias of an import statement that binds an eventlet name."""
+
+    statement: cst.Import | cst.ImportFrom
+    alias: cst.ImportAlias | None  # None for ``from eventlet import *``
+    local: str
+    qualname: str
+    path: tuple[cst.CSTNode, ...]  # down to the statement, inclusive
+
+
+@dataclass
+class EventletIndex:
+    """Every eventlet use in one module."""
+
+    module: cst.Module
+    module_scope: Scope
+    refs: list[EventletRef] = field(default_factory=list)
+    strings: list[StringRef] = field(default_factory=list)
+    ambiguous: list[AmbiguousRef] = field(default_factory=list)
+    imports: list[ImportSite] = field(default_factory=list)
+    #: loads of every name some eventlet import binds, in any scope (for import clean-up)
+    name_loads: Counter[str] = field(default_factory=Counter)
+    #: names listed in the module's ``__all__``
+    exported: set[str] = field(default_factory=set)
+
+    @classmethod
+    def build(
+        cls, module: cst.Module, tracks: Callable[[str | None], bool] = is_eventlet
+    ) -> EventletIndex:
+        """``tracks``: which imported names become ``refs`` (eventlet's by default; the
+        ``monkey_patch`` codemod passes the standard-library modules a patch covered)."""
+        return _Walker(module, tracks).run()
+
+    @property
+    def apis(self) -> set[str]:
+        return {ref.api for ref in self.refs}
+
+    @property
+    def empty(self) -> bool:
+        return not (self.refs or self.strings or self.ambiguous or self.imports)
+
+
+def binds_to(scope: Scope, name: str, qualname: str) -> bool | None:
+    """Does ``name`` read in ``scope`` denote ``qualname``? True: yes; None: the name is
+    free there (a module-level import of it would be seen); False: it is bound to
+    something else."""
+    found = scope.lookup(name)
+    if found is None:
+        return None
+    return set(found) == {qualname}
+
+
+class _Walker:
+    """Walks a module twice: pass 1 collects bindings, pass 2 resolves eventlet loads."""
+
+    def __init__(
+        self, module: cst.Module, tracks: Callable[[str | None], bool] = is_eventlet
+    ) -> None:
+        self.module = module
+        self.tracks = tracks
+        self.scopes: dict[int, Scope] = {}
+        self.module_scope = Scope("module", None)
+        self.index = EventletIndex(module=module, module_scope=self.module_scope)
+        self.path: list[cst.CSTNode] = []
+        self.scope = self.module_scope
+        self.in_async = False
+        self.resolving = False
+        self.candidates: frozenset[str] = frozenset()
+
+    def run(self) -> EventletIndex:
+        self.visit(self.module)
+        candidates: set[str] = set()
+        for scope in self.scopes.values():
+            for name, values in scope.bindings.items():
+                if any(self.tracks(value) for value in values):
+                    candidates.add(name)
+            for module in scope.stars:
+                if is_eventlet(module):
+                    candidates.update(STAR_EXPORTS.get(module, ()))
+        if candidates:
+            self.candidates = frozenset(candidates)
+            self.resolving = True
+            self.visit(self.module)
+        return self.index
+
+    # -- traversal helpers -------------------------------------------------------------
+
+    def visit(self, node: cst.CSTNode) -> None:
+        self.path.append(node)
+        handler = _HANDLERS.get(type(node))
+        if handler is not None:
+            handler(self, node)
+        else:
+            self.children(node)
+        self.path.pop()
+
+    def children(self, node: cst.CSTNode) -> None:
+        for name in _child_fields(type(node)):
+            value = getattr(node, name)
+            if isinstance(value, cst.CSTNode):
+                self.visit(value)
+            elif type(value) is list or type(value) is tuple:
+                for child in value:
+                    if isinstance(child, cst.CSTNode):
+                        self.visit(child)
+
+    def visit_all(self, nodes: Iterable[cst.CSTNode | None]) -> None:
+        for node in nodes:
+            if node is not None:
+                self.visit(node)
+
+    def enter_scope(self, node: cst.CSTNode, kind: str) -> Scope:
+        scope = self.scopes.get(id(node))
+        if scope is None:
+            scope = self.scopes[id(node)] = Scope(kind, self.scope)
+        return scope
+
+    def bind(self, name: str, value: str | None, scope: Scope | None = None) -> None:
+        if self.resolving:
+            return
+        scope = scope or self.scope
+        if name in scope.globals:
+            scope = scope.module()
+        scope.bindings.setdefault(name, []).append(value)
+
+    def target(self, expr: cst.BaseExpression) -> None:
+        """An assignment target: names are bound, anything else is read."""
+        self.path.append(expr)
+        if isinstance(expr, cst.Name):
+            self.bind(expr.value, None)
+        elif isinstance(expr, (cst.Tuple, cst.List)):
+            for element in expr.elements:
+                self.path.append(element)
+                self.target(element.value)
+                self.path.pop()
+        elif isinstance(expr, cst.StarredElement):
+            self.target(expr.value)
+        else:
+            self.path.pop()
+            self.visit(expr)
+            return
+        self.path.pop()
+
+    # -- loads -------------------------------------------------------------------------
+
+    def load(self, name: cst.Name, node: cst.BaseExpression, qual_tail: str) -> None:
+        """``node`` reads ``name`` (optionally followed by attributes ``qual_tail``)."""
+        if not self.resolving or name.value not in self.candidates:
+            return
+        self.index.name_loads[name.value] += 1
+        found = self.scope.lookup(name.value)
+        if not found:
+            return
+        values = set(found)
+        if len(values) == 1:
+            (qualname,) = values
+            if not self.tracks(qualname):
+                return
+            qualname = qualname + qual_tail
+            path = tuple(self.path)
+            parent = path[-2]
+            call = parent if isinstance(parent, cst.Call) and parent.func is node else None
+            self.index.refs.append(
+                EventletRef(
+                    node=node,
+                    api=canonical(qualname),
+                    qualname=qualname,
+                    root=name.value,
+                    call=call,
+                    path=path,
+                    scope=self.scope,
+                    in_async=self.in_async,
+                )
+            )
+        else:
+            eventlet_values = sorted(v for v in values if self.tracks(v))
+            if eventlet_values:
+                self.index.ambiguous.append(
+                    AmbiguousRef(
+                        node=node,
+                        name=name.value,
+                        api=canonical(eventlet_values[0] + qual_tail),
+                        path=tuple(self.path),
+                    )
+                )
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.load(node, node, "")
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        chain: list[cst.Attribute] = [node]
+        base = node.value
+        while isinstance(base, cst.Attribute):
+            chain.append(base)
+            base = base.value
+        if isinstance(base, cst.Name):
+            tail = "".join("." + part.attr.value for part in reversed(chain))
+            self.load(base, node, tail)
+            return
+        # Not a dotted name: walk the base with the chain on the path.
+        self.path.extend(chain[1:])
+        self.visit(base)
+        del self.path[len(self.path) - len(chain) + 1 :]
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        # Strings need no resolution: collected on the first pass, which every module gets.
+        if self.resolving or "eventlet" not in node.value:
+            return
+        try:
+            value = ast.literal_eval(node.value)
+        except (ValueError, SyntaxError):
+            return
+        if isinstance(value, str) and _DOTTED_EVENTLET.fullmatch(value):
+            self.index.strings.append(StringRef(node, canonical(value), tuple(self.path)))
+
+    # -- imports -----------------------------------------------------------------------
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            full = dotted_name(alias.name) or ""
+            if alias.asname is not None:
+                local = _as_name(alias.asname)
+                qualname = full
+            else:
+                local = full.split(".", 1)[0]
+                qualname = local
+            if local:
+                self.record_import(node, alias, local, qualname)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        module = dotted_name(node.module) if node.module is not None else None
+        if node.relative or module is None:
+            if not self.resolving and not isinstance(node.names, cst.ImportStar):
+                for alias in node.names:
+                    self.bind(_as_name(alias.asname) or alias.name.value, None)
+            return
+        if isinstance(node.names, cst.ImportStar):
+            if not self.resolving:
+                self.scope.stars.append(module)
+                if is_eventlet(module):
+                    self.index.imports.append(ImportSite(node, None, "*", module, tuple(self.path)))
+            return
+        for alias in node.names:
+            name = dotted_name(alias.name) or ""
+            local = _as_name(alias.asname) or name
+            self.record_import(node, alias, local, f"{module}.{name}")
+
+    def record_import(
+        self,
+        node: cst.Import | cst.ImportFrom,
+        alias: cst.ImportAlias,
+        local: str,
+        qualname: str,
+    ) -> None:
+        if self.resolving:
+            return
+        self.bind(local, qualname)
+        if is_eventlet(qualname):
+            self.index.imports.append(ImportSite(node, alias, local, qualname, tuple(self.path)))
+
+    # -- bindings ----------------------------------------------------------------------
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for assign_target in node.targets:
+            self.path.append(assign_target)
+            self.target(assign_target.target)
+            self.path.pop()
+        self.visit(node.value)
+        if self.resolving and self.scope is self.module_scope:
+            for assign_target in node.targets:
+                self.note_all(assign_target.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name):
+            self.bind(node.target.value, None)
+        self.visit(node.target)  # ``x += 1`` reads x as well
+        self.visit(node.value)
+        if self.resolving and self.scope is self.module_scope:
+            self.note_all(node.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.target(node.target)
+        self.visit(node.annotation)
+        if node.value is not None:
+            self.visit(node.value)
+            if self.resolving and self.scope is self.module_scope:
+                self.note_all(node.target, node.value)
+
+    def note_all(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Name) and target.value == "__all__":
+            if isinstance(value, (cst.List, cst.Tuple, cst.Set)):
+                for element in value.elements:
+                    if isinstance(element.value, cst.SimpleString):
+                        text = element.value.evaluated_value
+                        if isinstance(text, str):
+                            self.index.exported.add(text)
+
+    def visit_For(self, node: cst.For) -> None:
+        self.visit(node.iter)
+        self.target(node.target)
+        self.visit(node.body)
+        if node.orelse is not None:
+            self.visit(node.orelse)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        self.visit(node.item)
+        if node.asname is not None:
+            self.path.append(node.asname)
+            self.target(node.asname.name)
+            self.path.pop()
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
+        if node.type is not None:
+            self.visit(node.type)
+        if node.name is not None:
+            self.path.append(node.name)
+            self.target(node.name.name)
+            self.path.pop()
+        self.visit(node.body)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        scope = self.scope
+        while scope.kind == "comprehension" and scope.parent is not None:
+            scope = scope.parent
+        if isinstance(node.target, cst.Name):
+            self.bind(node.target.value, None, scope)
+        self.visit(node.value)
+
+    def visit_Global(self, node: cst.Global) -> None:
+        if not self.resolving:
+            self.scope.globals.update(item.name.value for item in node.names)
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        if not self.resolving:
+            self.scope.nonlocals.update(item.name.value for item in node.names)
+
+    def visit_MatchAs(self, node: cst.MatchAs) -> None:
+        if node.pattern is not None:
+            self.visit(node.pattern)
+        if node.name is not None:
+            self.bind(node.name.value, None)
+
+    def visit_MatchStar(self, node: cst.MatchStar) -> None:
+        if node.name is not None:
+            self.bind(node.name.value, None)
+
+    def visit_MatchMapping(self, node: cst.MatchMapping) -> None:
+        self.visit_all(node.elements)
+        if node.rest is not None:
+            self.bind(node.rest.value, None)
+
+    def visit_MatchKeywordElement(self, node: cst.MatchKeywordElement) -> None:
+        self.visit(node.pattern)
+
+    # -- scopes ------------------------------------------------------------------------
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.scopes[id(node)] = self.module_scope
+        self.visit_all(node.body)
+
+    def params(self, params: cst.Parameters, scope: Scope) -> None:
+        """Defaults and annotations are evaluated outside; names bind inside."""
+        self.path.append(params)
+        for param in self.iter_params(params):
+            self.path.append(param)
+            if param.default is not None:
+                self.visit(param.default)
+            if param.annotation is not None:
+                self.visit(param.annotation)
+            self.bind(param.name.value, None, scope)
+            self.path.pop()
+        self.path.pop()
+
+    @staticmethod
+    def iter_params(params: cst.Parameters) -> Iterator[cst.Param]:
+        yield from params.posonly_params
+        yield from params.params
+        if isinstance(params.star_arg, cst.Param):
+            yield params.star_arg
+        yield from params.kwonly_params
+        if params.star_kwarg is not None:
+            yield params.star_kwarg
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.visit_all(node.decorators)
+        if node.returns is not None:
+            self.visit(node.returns)
+        self.bind(node.name.value, None)
+        scope = self.enter_scope(node, "function")
+        self.params(node.params, scope)
+        self.body(scope, node.asynchronous is not None, node.body)
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        scope = self.enter_scope(node, "function")
+        self.params(node.params, scope)
+        self.body(scope, False, node.body)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.visit_all(node.decorators)
+        self.visit_all(node.bases)
+        self.visit_all(node.keywords)
+        self.bind(node.name.value, None)
+        self.body(self.enter_scope(node, "class"), False, node.body)
+
+    def body(self, scope: Scope, in_async: bool, *nodes: cst.CSTNode) -> None:
+        outer_scope, outer_async = self.scope, self.in_async
+        self.scope, self.in_async = scope, in_async
+        self.visit_all(nodes)
+        self.scope, self.in_async = outer_scope, outer_async
+
+    def visit_comprehension(
+        self, node: cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp
+    ) -> None:
+        scope = self.enter_scope(node, "comprehension")
+        # The first iterable is evaluated in the enclosing scope.
+        self.path.append(node.for_in)
+        self.visit(node.for_in.iter)
+        self.path.pop()
+        outer_scope, outer_async = self.scope, self.in_async
+        self.scope = scope
+        # A generator expression runs lazily, outside the coroutine's frame.
+        self.in_async = outer_async and not isinstance(node, cst.GeneratorExp)
+        comp_for: cst.CompFor | None = node.for_in
+        depth = 0
+        first = True
+        while comp_for is not None:
+            self.path.append(comp_for)
+            depth += 1
+            if not first:
+                self.visit(comp_for.iter)
+            first = False
+            self.target(comp_for.target)
+            self.visit_all(comp_for.ifs)
+            comp_for = comp_for.inner_for_in
+        del self.path[len(self.path) - depth :]
+        if isinstance(node, cst.DictComp):
+            self.visit(node.key)
+            self.visit(node.value)
+        else:
+            self.visit(node.elt)
+        self.scope, self.in_async = outer_scope, outer_async
+
+
+def _as_name(asname: cst.AsName | None) -> str | None:
+    if asname is None:
+        return None
+    name = asname.name
+    return name.value if isinstance(name, cst.Name) else None
+
+
+_HANDLERS = {
+    cst.Name: _Walker.visit_Name,
+    cst.Attribute: _Walker.visit_Attribute,
+    cst.SimpleString: _Walker.visit_SimpleString,
+    cst.Import: _Walker.visit_Import,
+    cst.ImportFrom: _Walker.visit_ImportFrom,
+    cst.Assign: _Walker.visit_Assign,
+    cst.AugAssign: _Walker.visit_AugAssign,
+    cst.AnnAssign: _Walker.visit_AnnAssign,
+    cst.For: _Walker.visit_For,
+    cst.WithItem: _Walker.visit_WithItem,
+    cst.ExceptHandler: _Walker.visit_ExceptHandler,
+    cst.ExceptStarHandler: _Walker.visit_ExceptHandler,
+    cst.NamedExpr: _Walker.visit_NamedExpr,
+    cst.Global: _Walker.visit_Global,
+    cst.Nonlocal: _Walker.visit_Nonlocal,
+    cst.MatchAs: _Walker.visit_MatchAs,
+    cst.MatchStar: _Walker.visit_MatchStar,
+    cst.MatchMapping: _Walker.visit_MatchMapping,
+    cst.MatchKeywordElement: _Walker.visit_MatchKeywordElement,
+    cst.Module: _Walker.visit_Module,
+    cst.FunctionDef: _Walker.visit_FunctionDef,
+    cst.Lambda: _Walker.visit_Lambda,
+    cst.ClassDef: _Walker.visit_ClassDef,
+    cst.ListComp: _Walker.visit_comprehension,
+    cst.SetComp: _Walker.visit_comprehension,
+    cst.DictComp: _Walker.visit_comprehension,
+    cst.GeneratorExp: _Walker.visit_comprehension,
+}
+
+
+def scopes_of(module: cst.Module) -> tuple[Scope, dict[int, Scope]]:
+    """Every scope of ``module`` with what its names are bound to (an import's qualified
+    name, or None), keyed by the id of the node that opens it; the module scope first."""
+    walker = _Walker(module)
+    walker.visit(module)
+    return walker.module_scope, walker.scopes

@@ -1,0 +1,241 @@
+"""Diagnostics for the eventlet APIs greenshift has no rewrite for.
+
+``scan``, ``diff``, ``apply`` and ``--annotate`` take these from the inventory: an eventlet
+use that no codemod owns gets its family's code and a hint naming what replaces it, or
+GS102 when no family below covers it. Codes are stable:
+
+- GS150 ``eventlet.hubs.*`` (``use_hub``, ``get_hub``, ``trampoline``, ...)
+- GS151 ``eventlet.debug.*``
+- GS152 ``eventlet.backdoor``
+- GS153 ``eventlet.websocket``
+- GS154 ``eventlet.zipkin``
+- GS155 ``eventlet.db_pool``
+- GS156 ``eventlet.pools``
+- GS157 ``eventlet.corolocal``
+- GS158 ``eventlet.dagpool``
+- GS159 ``eventlet.support.*``
+- GS103 a mock target naming an eventlet API (``mock.patch("eventlet.spawn")``,
+  ``mock.patch.object(eventlet, "spawn")``) or any other string spelling one; the hint
+  names the runtime's replacement when there is one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from greenshift.codemods.base import Problem
+from greenshift.codemods.names import EventletRef, StringRef, canonical, dotted_name
+
+
+@dataclass(frozen=True)
+class Family:
+    """Eventlet APIs under one module, left for a person for one reason."""
+
+    module: str
+    code: str
+    why: str
+    hint: str
+    hints: dict[str, str] = field(default_factory=dict)  # by the name right under ``module``
+
+    def problem(self, api: str) -> Problem:
+        rest = api[len(self.module) + 1 :].split(".", 1)[0]
+        hint = self.hints.get(rest, self.hint)
+        return Problem(self.code, f"{api}: {self.why}", hint)
+
+
+_LOOP = "greenshift.runtime.get_loop()"
+
+FAMILIES: tuple[Family, ...] = (
+    Family(
+        "eventlet.hubs",
+        "GS150",
+        "eventlet's hub has no counterpart; the runtime runs on asyncio's event loop",
+        f"use asyncio's loop API ({_LOOP})",
+        {
+            "use_hub": "delete it: the runtime always runs on asyncio's event loop",
+            "get_hub": f"use {_LOOP} (asyncio.get_running_loop() in async code)",
+            "trampoline": "wait on a greenshift.runtime.net socket, or loop.add_reader/add_writer",
+        },
+    ),
+    Family(
+        "eventlet.debug",
+        "GS151",
+        "eventlet's debugging switches have no asyncio counterpart",
+        "delete it, or use asyncio's debug mode (PYTHONASYNCIODEBUG=1)",
+        {
+            "hub_exceptions": "delete it: the runtime has no such switch",
+            "spew": "use sys.settrace()",
+            "unspew": "use sys.settrace(None)",
+            "hub_blocking_detection": "use asyncio's debug mode (PYTHONASYNCIODEBUG=1, "
+            "loop.slow_callback_duration)",
+        },
+    ),
+    Family(
+        "eventlet.backdoor",
+        "GS152",
+        "eventlet's backdoor REPL has no runtime counterpart",
+        "use `python -m asyncio` or aiomonitor for a live REPL",
+    ),
+    Family(
+        "eventlet.websocket",
+        "GS153",
+        "eventlet's WebSocket server has no runtime counterpart",
+        "port the handler to an asyncio WebSocket library (websockets, aiohttp)",
+    ),
+    Family(
+        "eventlet.zipkin",
+        "GS154",
+        "eventlet's zipkin tracing has no runtime counterpart",
+        "trace with OpenTelemetry instead",
+    ),
+    Family(
+        "eventlet.db_pool",
+        "GS155",
+        "eventlet's database pool has no runtime counterpart",
+        "use the driver's or SQLAlchemy's pool; offload blocking calls with "
+        "greenshift.runtime.to_thread",
+    ),
+    Family(
+        "eventlet.pools",
+        "GS156",
+        "eventlet's resource pools have no runtime counterpart",
+        "keep the resources in a greenshift.runtime.Queue, or bound them with "
+        "greenshift.runtime.Semaphore",
+    ),
+    Family(
+        "eventlet.corolocal",
+        "GS157",
+        "eventlet's green-thread locals have no runtime counterpart",
+        "use contextvars.ContextVar: each green thread of the runtime has its own context",
+    ),
+    Family(
+        "eventlet.dagpool",
+        "GS158",
+        "eventlet's DAGPool has no runtime counterpart",
+        "spawn each node with greenshift.runtime.spawn and hand results over with "
+        "greenshift.runtime.Event",
+    ),
+    Family(
+        "eventlet.support",
+        "GS159",
+        "eventlet's internal support code has no runtime counterpart",
+        "use the library it wraps (greenlet, dnspython, errno) directly",
+    ),
+)
+
+#: The runtime's public names an eventlet API maps to by name (``greenshift.runtime``).
+RUNTIME_NAMES = frozenset(
+    {
+        "BoundedSemaphore",
+        "CappedSemaphore",
+        "Empty",
+        "Event",
+        "Full",
+        "GreenPile",
+        "GreenPool",
+        "GreenThread",
+        "GreenletExit",
+        "LifoQueue",
+        "LightQueue",
+        "PriorityQueue",
+        "Queue",
+        "Semaphore",
+        "Timeout",
+        "getcurrent",
+        "is_timeout",
+        "kill",
+        "spawn",
+        "spawn_after",
+        "spawn_n",
+        "with_timeout",
+    }
+)
+#: ... and those of its cooperative networking (``greenshift.runtime.net``).
+NET_NAMES = frozenset({"StopServe", "connect", "listen", "serve", "wrap_ssl"})
+# eventlet modules whose public names the runtime mirrors one level up.
+_MIRRORED_MODULES = frozenset(
+    {"event", "greenpool", "greenthread", "queue", "semaphore", "timeout", "convenience"}
+)
+_SPECIAL = {
+    "eventlet.sleep": "asyncio.sleep",
+    "eventlet.tpool.execute": "greenshift.runtime.to_thread",
+}
+_REMOVED = frozenset({"eventlet.monkey_patch"})
+
+
+def family_of(api: str) -> Family | None:
+    for family in FAMILIES:
+        if api == family.module or api.startswith(family.module + "."):
+            return family
+    return None
+
+
+def replacement(api: str) -> str | None:
+    """What converted code uses instead of the eventlet API ``api`` (canonical), if known."""
+    for name, target in _SPECIAL.items():
+        if api == name or api.startswith(name + "."):
+            return target + api[len(name) :]
+    parts = api.split(".")[1:]
+    if len(parts) > 1 and parts[0] in _MIRRORED_MODULES:
+        parts = parts[1:]
+    if parts and parts[0] in RUNTIME_NAMES:
+        return ".".join(["greenshift.runtime", *parts])
+    if parts and parts[0] in NET_NAMES:
+        return ".".join(["greenshift.runtime.net", *parts])
+    return None
+
+
+def _target_hint(api: str) -> str:
+    if api in _REMOVED:
+        return f"conversion removes {api}: delete this patch"
+    target = replacement(api)
+    if target is not None:
+        return f"after converting, target {target} where the code under test imports it"
+    family = family_of(api)
+    if family is not None:
+        return f"{api} stays ({family.code}): keep or delete this as you convert its use"
+    return "update it once the code stops using eventlet"
+
+
+def string_problem(string: StringRef) -> Problem:
+    """GS103 for a string that spells an eventlet name (a mock target, most often)."""
+    return Problem(
+        "GS103",
+        f"string names {string.api}; it goes stale once the code stops using eventlet",
+        _target_hint(string.api),
+    )
+
+
+def _patch_object_attribute(ref: EventletRef) -> str | None:
+    """``eventlet`` in ``mock.patch.object(eventlet, "spawn")``: the patched attribute."""
+    if ref.call is not None or len(ref.path) < 3:
+        return None
+    arg, call = ref.path[-2], ref.path[-3]
+    if not (isinstance(arg, cst.Arg) and isinstance(call, cst.Call) and call.args):
+        return None
+    callee = dotted_name(call.func) or ""
+    if not (callee == "patch.object" or callee.endswith(".patch.object")):
+        return None
+    if call.args[0] is not arg or len(call.args) < 2:
+        return None
+    attribute = call.args[1].value
+    if not isinstance(attribute, cst.SimpleString):
+        return None
+    name = attribute.evaluated_value
+    return name if isinstance(name, str) and name.isidentifier() else None
+
+
+def unconvertible(ref: EventletRef) -> Problem | None:
+    """The diagnostic for a use no codemod owns, or None to fall back on GS102."""
+    attribute = _patch_object_attribute(ref)
+    if attribute is not None:
+        target = canonical(f"{ref.api}.{attribute}")
+        return Problem(
+            "GS103",
+            f"mock target {target} goes stale once the code stops using eventlet",
+            _target_hint(target),
+        )
+    family = family_of(ref.api)
+    return family.problem(ref.api) if family is not None else None

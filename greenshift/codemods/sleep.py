@@ -1,0 +1,82 @@
+"""``sleep``: ``eventlet.sleep(x)`` becomes ``awaitlet(asyncio.sleep(x))``.
+
+Every import form resolves (``eventlet.sleep``, ``eventlet.greenthread.sleep``,
+``eventlet.green.time.sleep``, ``from eventlet import sleep as nap``, ``import eventlet as
+ev``). ``sleep()`` becomes ``asyncio.sleep(0)`` and ``seconds=x`` becomes a positional
+argument (asyncio names it ``delay``). Directly inside an ``async def`` body the call becomes
+``await asyncio.sleep(x)``; anywhere else that runs synchronously (functions, methods,
+lambdas, generators, default arguments, class bodies) it goes through ``awaitlet``.
+
+Left as is, with a diagnostic: a reference that is not called (``f = eventlet.sleep``,
+GS101), ``**kwargs`` or extra arguments (GS104), and a place where ``asyncio`` or
+``awaitlet`` means something else (GS106).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from greenshift.codemods.base import EventletCodemod, ImportSpec, Problem
+from greenshift.codemods.names import EventletIndex, EventletRef
+
+ASYNCIO: ImportSpec = ("asyncio", None)
+AWAITLET: ImportSpec = ("greenshift.runtime", "awaitlet")
+
+# Positions where an ``await`` expression needs parentheses: ``(await x).attr``.
+_TRAILER_PARENTS = (cst.Attribute, cst.Subscript, cst.Call)
+
+
+class SleepCodemod(EventletCodemod):
+    NAME = "sleep"
+    SUMMARY = (
+        "eventlet.sleep(x) -> awaitlet(asyncio.sleep(x)), or await asyncio.sleep(x) in async code"
+    )
+    APIS = frozenset({"eventlet.sleep"})
+
+    def check(self, ref: EventletRef, index: EventletIndex) -> Problem | None:
+        if ref.call is None:
+            return Problem(
+                "GS101",
+                f"{ref.api} is used as a value, not called: it cannot be rewritten inline",
+                "pass a function that calls awaitlet(asyncio.sleep(seconds)) instead",
+            )
+        args = ref.call.args
+        if len(args) > 1 or any(
+            arg.star == "**" or (arg.keyword is not None and arg.keyword.value != "seconds")
+            for arg in args
+        ):
+            return Problem(
+                "GS104",
+                f"{ref.api} called with arguments that asyncio.sleep(delay) cannot take",
+                "pass the delay as one positional argument",
+            )
+        return self.problem_with_imports(ref)
+
+    def imports_for(self, ref: EventletRef) -> Sequence[ImportSpec]:
+        return (ASYNCIO,) if ref.in_async else (ASYNCIO, AWAITLET)
+
+    def rewrite(self, ref: EventletRef, node: cst.CSTNode) -> cst.CSTNode:
+        assert isinstance(node, cst.Call)
+        if not node.args:
+            args: Sequence[cst.Arg] = [cst.Arg(cst.Integer("0"))]
+        else:
+            (arg,) = node.args
+            if arg.keyword is not None:
+                arg = arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
+            args = [arg]
+        sleep = node.with_changes(
+            func=cst.Attribute(value=cst.Name("asyncio"), attr=cst.Name("sleep")),
+            args=args,
+            lpar=(),
+            rpar=(),
+        )
+        if ref.in_async:
+            lpar, rpar = node.lpar, node.rpar
+            if not lpar and isinstance(ref.target_parent, _TRAILER_PARENTS):
+                lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
+            return cst.Await(expression=sleep, lpar=lpar, rpar=rpar)
+        return cst.Call(
+            func=cst.Name("awaitlet"), args=[cst.Arg(sleep)], lpar=node.lpar, rpar=node.rpar
+        )

@@ -1,0 +1,107 @@
+"""``tpool``: ``eventlet.tpool.execute(f, *a, **k)`` becomes ``awaitlet(asyncio.to_thread(f, *a, **k))``.
+
+Only the calling green thread waits for the worker thread; the others keep running on the
+loop, as with eventlet's thread pool. Directly inside an ``async def`` body the call becomes
+``await asyncio.to_thread(...)``. A bare ``tpool.execute`` passed as a callback becomes the
+runtime's ``to_thread``, which has the same signature and blocks only the green thread.
+
+Reported and left as is:
+
+- GS104: ``execute`` called without the function as its first positional argument
+  (``asyncio.to_thread``'s function is positional-only);
+- GS106: ``asyncio`` or ``awaitlet`` means something else where the call is;
+- GS120: ``tpool.Proxy``, ``tpool.killall`` and ``tpool.set_num_threads``, which have no
+  runtime counterpart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+import libcst as cst
+
+from greenshift.codemods.base import ImportSpec, Problem
+from greenshift.codemods.names import EventletIndex, EventletRef
+from greenshift.codemods.rename import RuntimeRenameCodemod
+
+EXECUTE = "eventlet.tpool.execute"
+ASYNCIO: ImportSpec = ("asyncio", None)
+AWAITLET: ImportSpec = ("greenshift.runtime", "awaitlet")
+
+# Positions where an ``await`` expression needs parentheses: ``(await x).attr``.
+_TRAILER_PARENTS = (cst.Attribute, cst.Subscript, cst.Call)
+
+#: eventlet.tpool APIs without a runtime counterpart -> what to do instead
+NO_COUNTERPART: dict[str, str] = {
+    "eventlet.tpool.Proxy": (
+        "call the wrapped object's methods through awaitlet(asyncio.to_thread(obj.method, ...)) "
+        "or to_thread from greenshift.runtime"
+    ),
+    "eventlet.tpool.killall": (
+        "remove it: asyncio's default executor is shut down with its loop "
+        "(loop.shutdown_default_executor())"
+    ),
+    "eventlet.tpool.set_num_threads": (
+        "give the loop a sized executor instead: "
+        "loop.set_default_executor(ThreadPoolExecutor(max_workers=n))"
+    ),
+}
+
+
+class TpoolCodemod(RuntimeRenameCodemod):
+    NAME = "tpool"
+    SUMMARY = "eventlet.tpool.execute(f, *a) -> awaitlet(asyncio.to_thread(f, *a)); Proxy reported"
+    RENAMES: ClassVar[dict[str, str]] = {EXECUTE: "to_thread"}
+    APIS = frozenset(RENAMES) | frozenset(NO_COUNTERPART)
+
+    def problem_with_use(self, ref: EventletRef) -> Problem | None:
+        hint = NO_COUNTERPART.get(ref.api)
+        if hint is not None:
+            return Problem(
+                "GS120", f"{ref.api} has no counterpart in greenshift.runtime; left as is", hint
+            )
+        if ref.call is not None and not _function_comes_first(ref.call):
+            return Problem(
+                "GS104",
+                f"{ref.api} called without the function as its first positional argument",
+                "pass the function first: execute(fn, *args, **kwargs)",
+            )
+        return None
+
+    def check(self, ref: EventletRef, index: EventletIndex) -> Problem | None:
+        if ref.call is None:
+            return super().check(ref, index)  # a callback: the runtime's to_thread
+        return self.problem_with_use(ref) or self.problem_with_imports(ref)
+
+    def imports_for(self, ref: EventletRef) -> Sequence[ImportSpec]:
+        if ref.call is None:
+            return super().imports_for(ref)
+        return (ASYNCIO,) if ref.in_async else (ASYNCIO, AWAITLET)
+
+    def rewrite(self, ref: EventletRef, node: cst.CSTNode) -> cst.CSTNode:
+        if ref.call is None:
+            return super().rewrite(ref, node)
+        assert isinstance(node, cst.Call)
+        to_thread = node.with_changes(
+            func=cst.Attribute(value=cst.Name("asyncio"), attr=cst.Name("to_thread")),
+            lpar=(),
+            rpar=(),
+        )
+        if ref.in_async:
+            lpar, rpar = node.lpar, node.rpar
+            if not lpar and isinstance(ref.target_parent, _TRAILER_PARENTS):
+                lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
+            return cst.Await(expression=to_thread, lpar=lpar, rpar=rpar)
+        return cst.Call(
+            func=cst.Name("awaitlet"), args=[cst.Arg(to_thread)], lpar=node.lpar, rpar=node.rpar
+        )
+
+
+def _function_comes_first(call: cst.Call) -> bool:
+    """``execute(f, ...)`` or ``execute(*args)``; not ``execute()``, ``execute(meth=f)``
+    or ``execute(**kw)``."""
+    if not call.args:
+        return False
+    first = call.args[0]
+    return first.keyword is None and first.star != "**"

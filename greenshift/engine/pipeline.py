@@ -1,0 +1,355 @@
+"""One file's pipeline: bytes in, new bytes, diff and diagnostics out.
+
+Cheapest test first: a file whose bytes do not contain ``eventlet`` is never decoded or
+parsed. The rest are decoded with their own encoding, checked with ``ast.parse`` (CPython's
+parser is the judge of valid input, and it rejects the deeply nested inputs that crash
+libcst's native parser), parsed once with libcst, indexed once, and handed to the selected
+codemods in turn; each visits only the paths it changes. A file counts as changed from what
+the codemods did, never from re-rendered text (a libcst round trip is not always
+byte-exact: untouched lines come from the original text). The output must parse before it
+is written or shown.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+
+from greenshift.codemods import registry
+from greenshift.codemods.annotate import Annotator
+from greenshift.codemods.base import INDEX_KEY, EventletCodemod
+from greenshift.codemods.depth.model import ModuleFacts
+from greenshift.codemods.inventory import Use, survey
+from greenshift.codemods.names import EventletIndex
+from greenshift.codemods.positions import locate
+from greenshift.engine.diagnostics import Diagnostic
+from greenshift.engine.diff import unified_diff
+from greenshift.engine.discovery import SourceFile
+from greenshift.engine.results import (
+    CHANGED,
+    SKIPPED,
+    UNCHANGED,
+    FileResult,
+    IslandRecord,
+    Options,
+    UseRecord,
+    depth_candidate,
+    failed,
+    worth_parsing,
+)
+from greenshift.engine.source import Snapshot, Source, SourceError, atomic_write, read
+
+__all__ = ["module_facts", "process_file", "transform_source"]
+
+# -- one file ----------------------------------------------------------------------------
+
+
+def transform_source(
+    data: bytes, display: str, options: Options, want_diff: bool = False
+) -> FileResult:
+    """Run ``options.mode`` on the bytes of one file (nothing is written here)."""
+    if not worth_parsing(data, options, display):
+        return FileResult(display, SKIPPED)
+    try:
+        source = Source.decode(data)
+        module = _parse(source.text, display)
+        return _transform(module, source, display, options, want_diff)
+    except SourceError as error:
+        return failed(display, error)
+    except RecursionError:
+        return failed(
+            display, SourceError("GS004", "too deeply nested for libcst (recursion limit)")
+        )
+    except Exception as error:  # a bug must cost one file, not the run
+        message = f"internal error: {type(error).__name__}: {error}"
+        return failed(display, SourceError("GS004", message))
+
+
+def _parse(text: str, display: str) -> cst.Module:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes and the like are not ours to report
+            ast.parse(text, filename=display)
+    except SyntaxError as error:
+        raise SourceError("GS001", error.msg, error.lineno or 1, error.offset or 1) from None
+    except (RecursionError, MemoryError):
+        raise SourceError("GS004", "too deeply nested to parse") from None
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        message = f"libcst cannot parse it: {error.message}"
+        raise SourceError("GS001", message, error.raw_line, error.raw_column + 1) from None
+
+
+def _transform(
+    module: cst.Module, source: Source, display: str, options: Options, want_diff: bool
+) -> FileResult:
+    index = EventletIndex.build(module)
+    if index.empty and not depth_candidate(source.text.encode(), options, display):
+        return FileResult(display, UNCHANGED)
+    scratch: dict[str, object] = {INDEX_KEY: (module, index)}
+    codemods = [
+        codemod(
+            CodemodContext(filename=display, scratch=scratch),
+            depth=options.depth,
+            annotate=False,
+            report=False,
+        )
+        for codemod in registry.select(options.select, options.ignore)
+    ]
+    uses = survey(index, codemods)
+    findings = [use for use in uses if use.problem is not None]
+    if options.mode == "scan":
+        result = FileResult(display, UNCHANGED, uses=_records(display, module, uses))
+        if options.depth >= 1:
+            tree, _ = _inline(module, index, codemods)
+            depth = _depth(tree, module, source.text, display, options, transform=False)
+            result.island = depth.island
+        return result
+    diagnostics = _diagnostics(display, module, findings)
+
+    tree = module
+    if options.annotate and findings:
+        annotator = Annotator.for_findings(
+            (use.path, use.problem.code, use.problem.hint) for use in findings if use.problem
+        )
+        tree = tree.visit(annotator)
+    tree, converted = _inline(tree, index, codemods)
+    if options.depth >= 1:
+        depth = _depth(tree, module, source.text, display, options)
+        diagnostics = sorted(diagnostics + depth.diagnostics)
+        tree = depth.tree
+    if tree is module:
+        return FileResult(display, UNCHANGED, diagnostics=diagnostics)
+    new_text = _render(tree, module, source.text)
+    if new_text == source.text:
+        return FileResult(display, UNCHANGED, diagnostics=diagnostics)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(new_text, filename=display)
+    except SyntaxError as error:
+        raise SourceError(
+            "GS004",
+            f"the converted code would not parse ({error.msg}, line {error.lineno}); "
+            "file left as is, please report this",
+        ) from None
+    result = FileResult(display, CHANGED, converted, diagnostics, output=source.encode(new_text))
+    if want_diff:
+        result.diff = unified_diff(source.text, new_text, display)
+    return result
+
+
+def module_facts(data: bytes, display: str, options: Options) -> ModuleFacts | None:
+    """The depth pass's facts about one file, after the inline codemods (None: unreadable)."""
+    from greenshift.codemods.depth.call_graph import analyse, module_name_for
+
+    try:
+        source = Source.decode(data)
+        module = _parse(source.text, display)
+        index = EventletIndex.build(module)
+        codemods = [
+            codemod(
+                CodemodContext(filename=display, scratch={INDEX_KEY: (module, index)}),
+                depth=options.depth,
+                annotate=False,
+                report=False,
+            )
+            for codemod in registry.select(options.select, options.ignore)
+        ]
+        tree, _ = _inline(module, index, codemods)
+        return analyse(tree, module_name_for(display), display).facts
+    except (SourceError, RecursionError):
+        return None
+    except Exception:  # a bug costs this file its place in the index, not the run
+        return None
+
+
+def _inline(
+    tree: cst.Module, index: EventletIndex, codemods: Sequence[EventletCodemod]
+) -> tuple[cst.Module, int]:
+    """The inline codemods, one after the other: the new tree and the call sites converted."""
+    apis = index.apis
+    converted = 0
+    for codemod in codemods:
+        if not codemod.APIS & apis:
+            continue
+        new_tree = codemod.transform_module(tree)
+        if codemod.changed:
+            tree = new_tree
+            converted += codemod.converted
+    return tree, converted
+
+
+@dataclass
+class _DepthOutcome:
+    tree: cst.Module
+    split: int
+    diagnostics: list[Diagnostic]
+    island: list[IslandRecord]
+
+
+def _depth(
+    tree: cst.Module,
+    module: cst.Module,
+    text: str,
+    display: str,
+    options: Options,
+    transform: bool = True,
+) -> _DepthOutcome:
+    """The depth pass on the inline codemods' output; positions refer to the input file."""
+    from greenshift.codemods.depth.call_graph import module_name_for
+    from greenshift.codemods.depth.split import split_module
+
+    result = split_module(
+        tree, module_name_for(display), display, options.depth, options.project, transform
+    )
+    nodes = [note.node for note in result.notes] + [entry.node for entry in result.island]
+    if not nodes:
+        return _DepthOutcome(result.tree, result.split, [], [])
+    where = locate(tree, nodes)
+    to_input = _line_map(tree, module, text)
+    diagnostics = []
+    for note in result.notes:
+        line, column = where.get(id(note.node), (1, 0))
+        diagnostics.append(
+            Diagnostic(display, to_input(line), column + 1, note.code, note.api, note.message)
+        )
+    island = []
+    for entry in result.island:
+        line, _ = where.get(id(entry.node), (1, 0))
+        island.append(
+            IslandRecord(
+                display,
+                to_input(line),
+                entry.function,
+                entry.role,
+                entry.level,
+                entry.twin,
+                entry.calls,
+                entry.note,
+            )
+        )
+    return _DepthOutcome(result.tree, result.split, sorted(set(diagnostics)), island)
+
+
+def _line_map(tree: cst.Module, module: cst.Module, text: str) -> Callable[[int], int]:
+    """Lines of ``tree``'s rendering -> lines of the input (inline rewrites add imports)."""
+    if tree is module:
+        return lambda line: line
+    new_lines = tree.code.splitlines()
+    old_lines = text.splitlines()
+    mapping: dict[int, int] = {}
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, _, j1, j2 in matcher.get_opcodes():
+        for offset in range(j2 - j1):
+            mapping[j1 + offset + 1] = (i1 + offset if tag == "equal" else i1) + 1
+    return lambda line: min(mapping.get(line, line), max(len(old_lines), 1))
+
+
+def _diagnostics(display: str, module: cst.Module, findings: Sequence[Use]) -> list[Diagnostic]:
+    where = locate(module, [use.node for use in findings])
+    diagnostics = []
+    for use in findings:
+        assert use.problem is not None
+        line, column = where.get(id(use.node), (1, 0))
+        diagnostics.append(
+            Diagnostic(display, line, column + 1, use.problem.code, use.api, use.problem.message)
+        )
+    return sorted(diagnostics)
+
+
+def _records(display: str, module: cst.Module, uses: Sequence[Use]) -> list[UseRecord]:
+    where = locate(module, [use.node for use in uses])
+    records = []
+    for use in uses:
+        line, column = where.get(id(use.node), (1, 0))
+        problem = use.problem
+        records.append(
+            UseRecord(
+                display,
+                line,
+                column + 1,
+                use.api,
+                use.kind,
+                use.status,
+                use.codemod,
+                problem.code if problem else None,
+                problem.message if problem else None,
+            )
+        )
+    return sorted(records, key=lambda record: (record.line, record.col, record.api))
+
+
+def _render(tree: cst.Module, original: cst.Module, original_text: str) -> str:
+    """The new text, with every line the codemods did not touch taken from the original.
+
+    libcst's round trip is exact for almost every file; where it is not (e.g. a space
+    before ``:`` after ``except (A, B)``), the edits between the original tree's rendering
+    and the new one are replayed on the original lines.
+    """
+    new_text = tree.code
+    base_text = original.code
+    if base_text == original_text:
+        return new_text
+    original_lines = original_text.splitlines(keepends=True)
+    base_lines = base_text.splitlines(keepends=True)
+    new_lines = new_text.splitlines(keepends=True)
+    to_original: dict[int, int] = {}
+    matcher = difflib.SequenceMatcher(None, base_lines, original_lines, autojunk=False)
+    for tag, i1, i2, j1, _ in matcher.get_opcodes():
+        if tag == "equal":
+            for offset in range(i2 - i1):
+                to_original[i1 + offset] = j1 + offset
+    edits = []
+    matcher = difflib.SequenceMatcher(None, base_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if i1 < i2:
+            mapped = [to_original.get(line) for line in range(i1, i2)]
+            if None in mapped or mapped != list(range(mapped[0], mapped[0] + len(mapped))):  # type: ignore[operator]
+                return new_text  # the edit touches a line the round trip changed
+            start, end = mapped[0], mapped[-1] + 1  # type: ignore[operator]
+        elif i1 in to_original:
+            start = end = to_original[i1]
+        elif i1 - 1 in to_original:
+            start = end = to_original[i1 - 1] + 1
+        else:
+            return new_text
+        edits.append((start, end, new_lines[j1:j2]))
+    for start, end, replacement in reversed(edits):
+        original_lines[start:end] = replacement
+    return "".join(original_lines)
+
+
+def process_file(
+    source_file: SourceFile,
+    options: Options,
+    data: bytes | None = None,
+    snapshot: Snapshot | None = None,
+) -> FileResult:
+    """Read, transform and (for ``apply``) write one file."""
+    display = source_file.display
+    try:
+        if data is None:
+            data, snapshot = read(source_file.path)
+    except OSError as error:
+        return failed(display, SourceError("GS005", f"cannot read: {error.strerror or error}"))
+    result = transform_source(data, display, options, want_diff=options.mode == "diff")
+    if result.status == CHANGED and options.mode == "apply":
+        assert result.output is not None
+        try:
+            atomic_write(source_file.path, result.output, snapshot)
+        except SourceError as error:
+            return failed(display, error)
+        except OSError as error:
+            return failed(display, SourceError("GS005", f"cannot write: {error.strerror or error}"))
+    result.output = None
+    return result
