@@ -23,6 +23,7 @@ from greenshift.runtime.greenthread import (
     spawn_after,
     spawn_n,
 )
+from greenshift.runtime.net import GreenSocket, StopServe, connect, listen, serve, wrap_ssl
 from greenshift.runtime.queue import Empty, Full, LifoQueue, LightQueue, PriorityQueue, Queue
 from greenshift.runtime.semaphore import BoundedSemaphore, CappedSemaphore, Semaphore
 from greenshift.runtime.timeout import Timeout, is_timeout, with_timeout
@@ -37,6 +38,7 @@ __all__ = [
     "Full",
     "GreenPile",
     "GreenPool",
+    "GreenSocket",
     "GreenThread",
     "GreenletExit",
     "LifoQueue",
@@ -45,18 +47,23 @@ __all__ = [
     "PriorityQueue",
     "Queue",
     "Semaphore",
+    "StopServe",
     "Timeout",
     "async_def",
     "awaitlet",
+    "connect",
     "get_loop",
     "getcurrent",
     "is_timeout",
     "kill",
+    "listen",
     "run",
+    "serve",
     "sleep",
     "spawn",
     "spawn_after",
     "spawn_n",
     "to_thread",
     "with_timeout",
+    "wrap_ssl",
 ]

@@ -286,8 +286,9 @@ def _close(awaitable: Any) -> None:
 
 def _awaitlet_outside_worker(awaitable: Awaitable[T], current: greenlet) -> T:
     state = _state
-    if current is state.client:
-        return _awaitlet_client(awaitable, current)
+    running = _get_running_loop()
+    if current is state.client and (running is None or running is state.loop):
+        return _awaitlet_client(awaitable, current)  # plain code, or nested in its stepping
     if getattr(current, "__sqlalchemy_greenlet_provider__", False):
         # Inside SQLAlchemy's greenlet_spawn or the upstream async_def: their driver
         # awaits whatever awaitable its greenlet hands it.
@@ -297,7 +298,7 @@ def _awaitlet_outside_worker(awaitable: Awaitable[T], current: greenlet) -> T:
 
         if eventlet_bridge.in_eventlet_greenthread(current):
             return eventlet_bridge.awaitlet_in_greenthread(awaitable)
-    if _get_running_loop() is not None:
+    if running is not None:
         _close(awaitable)
         raise AwaitletContextError(
             "awaitlet() was called from sync code running directly on this thread's "
@@ -407,7 +408,8 @@ def current_target() -> Target:
     current = getcurrent()
     if type(current) is _Worker:
         return (current, current.generation)
-    if current is _state.client or _get_running_loop() is None:
+    running = _get_running_loop()
+    if running is None or (current is _state.client and running is _state.loop):
         return (current, 0)  # plain sync code: it waits as the thread's client
     return (current, -1)  # code the loop runs directly: nothing to interrupt
 

@@ -98,7 +98,8 @@ class GreenThread:
         self._dead = False  # ... and the links have run, as when an eventlet greenlet exits
         self._result: Any = None
         self._error: BaseException | None = None
-        self._links: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = []
+        # Created on first use: most green threads are never linked or waited on early.
+        self._links: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] | None = None
         self._worker: Any = None
         self._waiters: list[asyncio.Future[None]] | None = None
         loop = bridge.get_loop()
@@ -119,7 +120,7 @@ class GreenThread:
         thread._started, thread._finished, thread._dead = True, False, False
         thread._result = thread._error = thread._worker = thread._task = None
         thread._waiters = None
-        thread._links = []
+        thread._links = None
         try:
             result = fn(*args, **kwargs)
         except BaseException as exc:
@@ -169,8 +170,8 @@ class GreenThread:
             self._dead = True
 
     def _resolve_links(self) -> None:
-        links, self._links = self._links, []
-        for func, args, kwargs in links:
+        links, self._links = self._links, None
+        for func, args, kwargs in links or ():
             func(self, *args, **kwargs)
 
     # eventlet's GreenThread is a greenlet: `dead` and truth follow greenlet's meaning.
@@ -199,6 +200,8 @@ class GreenThread:
 
     def link(self, func: Callable[..., Any], *curried_args: Any, **curried_kwargs: Any) -> None:
         """Call `func(self, *curried_args, **curried_kwargs)` when the thread finishes."""
+        if self._links is None:
+            self._links = []
         self._links.append((func, curried_args, curried_kwargs))
         if self._finished:
             self._resolve_links()
@@ -206,8 +209,8 @@ class GreenThread:
     def unlink(self, func: Callable[..., Any], *curried_args: Any, **curried_kwargs: Any) -> bool:
         """Remove a link added with the same arguments; True if one was removed."""
         try:
-            self._links.remove((func, curried_args, curried_kwargs))
-        except ValueError:
+            self._links.remove((func, curried_args, curried_kwargs))  # type: ignore[union-attr]
+        except (ValueError, AttributeError):
             return False
         return True
 

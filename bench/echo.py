@@ -1,0 +1,179 @@
+"""Echo round-trips per second: eventlet's green sockets against greenshift's, in one run.
+
+Run: python bench/echo.py [--clients 100] [--seconds 3] [--rounds 3] [--size 64]
+
+Each server runs in its own process (eventlet never shares an interpreter with greenshift):
+`eventlet.serve(eventlet.listen(...), handle)` and the same program on
+`greenshift.runtime.net`, both with a handler that echoes each `recv` with `sendall`. The
+load comes from one separate client process driving all connections from a plain epoll
+loop (cheaper per round-trip than either server, so it measures the server), each client
+keeping one message in flight. Servers are measured alternately, round by round; the figure
+is the median of the rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import select
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SERVERS = {
+    "eventlet": """
+import sys, warnings
+warnings.simplefilter("ignore")
+import eventlet
+
+def handle(conn, addr):
+    while True:
+        data = conn.recv(65536)
+        if not data:
+            return
+        conn.sendall(data)
+
+sock = eventlet.listen(("127.0.0.1", 0), backlog=1024)
+print(sock.getsockname()[1], flush=True)
+eventlet.serve(sock, handle)
+""",
+    "greenshift": """
+import sys
+from greenshift.runtime import run
+from greenshift.runtime.net import listen, serve
+
+def handle(conn, addr):
+    while True:
+        data = conn.recv(65536)
+        if not data:
+            return
+        conn.sendall(data)
+
+def main():
+    sock = listen(("127.0.0.1", 0), backlog=1024)
+    print(sock.getsockname()[1], flush=True)
+    serve(sock, handle)
+
+run(main)
+""",
+}
+
+
+def start_server(name: str) -> tuple[subprocess.Popen[str], int]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SERVERS[name]], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert proc.stdout is not None
+    port = int(proc.stdout.readline())
+    return proc, port
+
+
+def load(port: int, clients: int, seconds: float, size: int) -> float:
+    """Round-trips per second over `seconds`, `clients` connections with one message each."""
+    message = b"x" * size
+    socks = []
+    for _ in range(clients):
+        sock = socket.create_connection(("127.0.0.1", port))
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.setblocking(False)
+        socks.append(sock)
+    by_fd = {sock.fileno(): sock for sock in socks}
+    pending = dict.fromkeys(by_fd, 0)
+    poller = select.epoll()
+    for fd in by_fd:
+        poller.register(fd, select.EPOLLIN)
+    count = 0
+    warmup_end = time.perf_counter() + min(0.5, seconds / 4)
+    for sock in socks:
+        sock.send(message)
+    measuring = False
+    start = end = 0.0
+    while True:
+        now = time.perf_counter()
+        if not measuring and now >= warmup_end:
+            measuring, count, start, end = True, 0, now, now + seconds
+        if measuring and now >= end:
+            break
+        for fd, _ in poller.poll(0.5):
+            sock = by_fd[fd]
+            data = sock.recv(65536)
+            if not data:
+                raise RuntimeError("server closed a connection")
+            got = pending[fd] + len(data)
+            if got >= size:  # a whole echo is back: one round-trip done
+                pending[fd] = got - size
+                count += 1
+                sock.send(message)
+            else:
+                pending[fd] = got
+    elapsed = time.perf_counter() - start
+    poller.close()
+    for sock in socks:
+        sock.close()
+    return count / elapsed
+
+
+def client_main(args: argparse.Namespace) -> None:
+    rate = load(args.port, args.clients, args.seconds, args.size)
+    print(rate)
+
+
+def measure(name: str, args: argparse.Namespace) -> float:
+    proc, port = start_server(name)
+    try:
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--client-for",
+                str(port),
+                "--clients",
+                str(args.clients),
+                "--seconds",
+                str(args.seconds),
+                "--size",
+                str(args.size),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return float(out.stdout.strip())
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--size", type=int, default=64)
+    parser.add_argument("--client-for", dest="port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.port is not None:
+        client_main(args)
+        return
+    rates: dict[str, list[float]] = {name: [] for name in SERVERS}
+    for _ in range(args.rounds):
+        for name in SERVERS:
+            rates[name].append(measure(name, args))
+    print(
+        f"echo: {args.clients} clients, {args.size}-byte messages, {args.seconds:g} s x {args.rounds} rounds"
+    )
+    for name, values in rates.items():
+        shown = ", ".join(f"{v:,.0f}" for v in values)
+        print(f"  {name:<10} {statistics.median(values):>10,.0f} round-trips/s  (rounds: {shown})")
+    ratio = statistics.median(rates["greenshift"]) / statistics.median(rates["eventlet"])
+    print(f"  greenshift / eventlet: {ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""What `eventlet.green.urllib` was: `request` here is a cooperative `urllib.request`."""
