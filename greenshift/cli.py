@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -39,6 +39,9 @@ from greenshift.engine.results import (
     UseRecord,
 )
 from greenshift.engine.runner import Workers, run
+
+if TYPE_CHECKING:
+    from greenshift.codemods.base import EventletCodemod
 
 app = typer.Typer(
     name="greenshift",
@@ -483,6 +486,11 @@ def check(
     raise typer.Exit(_exit_code(results, missing, any(r.status == CHANGED for r in results)))
 
 
+def _apis(codemod: type[EventletCodemod]) -> list[str]:
+    """A codemod's APIs; ``module.*`` for the modules it owns whole."""
+    return sorted(codemod.APIS | {f"{module}.*" for module in codemod.API_MODULES})
+
+
 @app.command("list-codemods")
 def list_codemods(
     format: Annotated[
@@ -495,7 +503,7 @@ def list_codemods(
     if format is ListFormat.json:
         payload = {
             "codemods": [
-                {"name": name, "summary": codemod.SUMMARY, "apis": sorted(codemod.APIS)}
+                {"name": name, "summary": codemod.SUMMARY, "apis": _apis(codemod)}
                 for name, codemod in codemods.items()
             ],
             "codes": CODES,
@@ -506,7 +514,7 @@ def list_codemods(
     for column in ("name", "converts", "eventlet APIs"):
         table.add_column(column, overflow="fold")
     for name, codemod in codemods.items():
-        table.add_row(name, codemod.SUMMARY, ", ".join(sorted(codemod.APIS)))
+        table.add_row(name, codemod.SUMMARY, ", ".join(_apis(codemod)))
     out.print(table)
     codes = Table(title="diagnostic codes", title_justify="left")
     codes.add_column("code")

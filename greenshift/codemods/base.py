@@ -87,6 +87,8 @@ class EventletCodemod(VisitorBasedCodemodCommand):
     NAME: ClassVar[str] = ""
     SUMMARY: ClassVar[str] = ""
     APIS: ClassVar[frozenset[str]] = frozenset()
+    #: eventlet modules every name of which (and the module itself) this codemod owns
+    API_MODULES: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -147,8 +149,20 @@ class EventletCodemod(VisitorBasedCodemodCommand):
     def imports_for(self, ref: EventletRef) -> Sequence[ImportSpec]:
         return ()
 
+    def note(self, ref: EventletRef) -> Problem | None:
+        """For a use this codemod converts: what changed that a person should check, if
+        anything (``scan``/``apply`` list it; the use is converted all the same)."""
+        return None
+
+    @classmethod
+    def owns(cls, api: str) -> bool:
+        """Is ``api`` (canonical) this codemod's, by name or by module?"""
+        if api in cls.APIS:
+            return True
+        return any(api == module or api.startswith(module + ".") for module in cls.API_MODULES)
+
     def handles(self, ref: EventletRef) -> bool:
-        return ref.api in self.APIS
+        return self.owns(ref.api)
 
     def extra_refs(self, index: EventletIndex) -> Sequence[EventletRef]:
         """Uses of names outside eventlet that this codemod converts or reports in this

@@ -58,6 +58,8 @@ def survey(index: EventletIndex, selected: Sequence[EventletCodemod]) -> list[Us
             continue
         problem = codemod.check(ref, index)
         status = CONVERTS if problem is None else LEFT
+        if problem is None:
+            problem = codemod.note(ref)  # converted, with something to check
         uses.append(Use(ref.node, ref.path, ref.api, kind, status, owner.NAME, problem))
     for codemod in selected:
         for ref in codemod.extra_refs(index):

@@ -59,3 +59,12 @@ def locate(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[int, tuple[
     state = _LocatingState(module, wanted)
     module._codegen(state)
     return state.found
+
+
+def locate_and_render(
+    module: cst.Module, nodes: Iterable[cst.CSTNode]
+) -> tuple[dict[int, tuple[int, int]], str]:
+    """``locate`` and ``module.code`` from a single render."""
+    state = _LocatingState(module, {id(node) for node in nodes})
+    module._codegen(state)
+    return state.found, "".join(state.tokens)

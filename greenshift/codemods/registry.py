@@ -21,6 +21,8 @@ CODEMODS: dict[str, str] = {
     "timeout": "greenshift.codemods.timeout:TimeoutCodemod",
     "sync_primitives": "greenshift.codemods.sync_primitives:SyncPrimitivesCodemod",
     "tpool": "greenshift.codemods.tpool:TpoolCodemod",
+    "networking": "greenshift.codemods.networking:NetworkingCodemod",
+    "green_modules": "greenshift.codemods.green_modules:GreenModulesCodemod",
     "monkey_patch": "greenshift.codemods.monkey_patch:MonkeyPatchCodemod",
 }
 
@@ -53,18 +55,22 @@ def all_codemods() -> dict[str, type[EventletCodemod]]:
             raise TypeError(f"{path} is not an EventletCodemod")
         if codemod.NAME != name:
             raise ValueError(f"{path}: NAME is {codemod.NAME!r}, registered as {name!r}")
-        for api in codemod.APIS:
+        for api in codemod.APIS | codemod.API_MODULES:
             if api in owners:
                 raise ValueError(f"{api} is claimed by both {owners[api]} and {name}")
             owners[api] = name
         found[name] = codemod
+    for name, codemod in found.items():  # a module claim must not cover another's API
+        for api, owner in owners.items():
+            if owner != name and api not in codemod.API_MODULES and codemod.owns(api):
+                raise ValueError(f"{api} is claimed by both {owner} and {name}")
     return found
 
 
 def owner_of(api: str) -> type[EventletCodemod] | None:
     """The codemod that converts ``api`` (a canonical name), if any."""
     for codemod in all_codemods().values():
-        if api in codemod.APIS:
+        if codemod.owns(api):
             return codemod
     return None
 

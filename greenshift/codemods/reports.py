@@ -122,6 +122,11 @@ FAMILIES: tuple[Family, ...] = (
         "GS159",
         "eventlet's internal support code has no runtime counterpart",
         "use the library it wraps (greenlet, dnspython, errno) directly",
+        {
+            "psycopg2_patcher": "delete it: plain psycopg2 calls block the event loop; call "
+            "them through greenshift.runtime.to_thread, or use psycopg 3's async API via "
+            "awaitlet",
+        },
     ),
 )
 
@@ -184,7 +189,10 @@ def replacement(api: str) -> str | None:
         return ".".join(["greenshift.runtime", *parts])
     if parts and parts[0] in NET_NAMES:
         return ".".join(["greenshift.runtime.net", *parts])
-    return None
+    from greenshift.codemods.registry import owner_of  # the registry imports this module
+
+    target_of = getattr(owner_of(api), "target_of", None)  # module-mapping codemods
+    return target_of(api) if target_of is not None else None
 
 
 def _target_hint(api: str) -> str:

@@ -27,7 +27,7 @@ from greenshift.codemods.base import INDEX_KEY, EventletCodemod
 from greenshift.codemods.depth.model import ModuleFacts
 from greenshift.codemods.inventory import Use, survey
 from greenshift.codemods.names import EventletIndex
-from greenshift.codemods.positions import locate
+from greenshift.codemods.positions import locate, locate_and_render
 from greenshift.engine.diagnostics import Diagnostic
 from greenshift.engine.diff import unified_diff
 from greenshift.engine.discovery import SourceFile
@@ -178,7 +178,7 @@ def _inline(
     apis = index.apis
     converted = 0
     for codemod in codemods:
-        if not codemod.APIS & apis:
+        if not (codemod.APIS & apis or any(map(codemod.owns, apis))):
             continue
         new_tree = codemod.transform_module(tree)
         if codemod.changed:
@@ -190,7 +190,6 @@ def _inline(
 @dataclass
 class _DepthOutcome:
     tree: cst.Module
-    split: int
     diagnostics: list[Diagnostic]
     island: list[IslandRecord]
 
@@ -212,9 +211,9 @@ def _depth(
     )
     nodes = [note.node for note in result.notes] + [entry.node for entry in result.island]
     if not nodes:
-        return _DepthOutcome(result.tree, result.split, [], [])
-    where = locate(tree, nodes)
-    to_input = _line_map(tree, module, text)
+        return _DepthOutcome(result.tree, [], [])
+    where, rendered = locate_and_render(tree, nodes)
+    to_input = (lambda line: line) if tree is module else _line_map(rendered, text)
     diagnostics = []
     for note in result.notes:
         line, column = where.get(id(note.node), (1, 0))
@@ -236,21 +235,32 @@ def _depth(
                 entry.note,
             )
         )
-    return _DepthOutcome(result.tree, result.split, sorted(set(diagnostics)), island)
+    return _DepthOutcome(result.tree, sorted(set(diagnostics)), island)
 
 
-def _line_map(tree: cst.Module, module: cst.Module, text: str) -> Callable[[int], int]:
-    """Lines of ``tree``'s rendering -> lines of the input (inline rewrites add imports)."""
-    if tree is module:
-        return lambda line: line
-    new_lines = tree.code.splitlines()
+def _line_map(rendered: str, text: str) -> Callable[[int], int]:
+    """Lines of the inline codemods' output -> lines of the input.
+
+    Those codemods add or drop import lines and rewrite calls in place, so a line keeps its
+    text or moves by the lines added above it: take the input line with the same text that
+    is nearest to where the shift puts it.
+    """
+    new_lines = rendered.splitlines()
     old_lines = text.splitlines()
-    mapping: dict[int, int] = {}
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    for tag, i1, _, j1, j2 in matcher.get_opcodes():
-        for offset in range(j2 - j1):
-            mapping[j1 + offset + 1] = (i1 + offset if tag == "equal" else i1) + 1
-    return lambda line: min(mapping.get(line, line), max(len(old_lines), 1))
+    where: dict[str, list[int]] = {}
+    for number, line in enumerate(old_lines, 1):
+        where.setdefault(line, []).append(number)
+    shift = len(new_lines) - len(old_lines)
+
+    def to_input(line: int) -> int:
+        guess = min(max(line - shift, 1), max(len(old_lines), 1))
+        if 0 < line <= len(new_lines):
+            same = where.get(new_lines[line - 1])
+            if same:
+                return min(same, key=lambda number: abs(number - guess))
+        return guess
+
+    return to_input
 
 
 def _diagnostics(display: str, module: cst.Module, findings: Sequence[Use]) -> list[Diagnostic]:

@@ -140,8 +140,11 @@ def module_name_for(path: str) -> str:
     return ".".join(parts) or stem
 
 
-def analyse(module: cst.Module, module_name: str, path: str) -> ModuleGraph:
-    return _Analyser(module, module_name, path).run()
+def analyse(
+    module: cst.Module, module_name: str, path: str, local_only: bool = False
+) -> ModuleGraph:
+    """``local_only``: record calls into this module only (no project index to resolve others)."""
+    return _Analyser(module, module_name, path, local_only).run()
 
 
 def _find(scope: Scope, name: str) -> tuple[Scope | None, list[str | None] | None]:
@@ -189,8 +192,12 @@ def _plain_default(expr: cst.BaseExpression) -> bool:
 
 
 class _Analyser:
-    def __init__(self, module: cst.Module, module_name: str, path: str) -> None:
+    def __init__(
+        self, module: cst.Module, module_name: str, path: str, local_only: bool = False
+    ) -> None:
         self.module = module
+        self.local_only = local_only
+        self.prefix = module_name + "."
         self.name = module_name
         self.module_scope, self.scopes = scopes_of(module)
         self.facts = ModuleFacts(module=module_name, path=path)
@@ -201,6 +208,13 @@ class _Analyser:
         self.leftovers: list[Leftover] = []
         self.awaits_anything = False
         self.taken: dict[int, set[str]] = {}  # scope id -> twin names handed out there
+        #: names some scope binds to a runtime Timeout (or its module): only those are resolved
+        self.timeout_roots = {
+            name
+            for scope in self.scopes.values()
+            for name, values in scope.bindings.items()
+            if any(value is not None and value.startswith(RUNTIME) for value in values)
+        }
 
     # -- module level ------------------------------------------------------------------
 
@@ -525,6 +539,7 @@ class _BodyWalker:
         self.sites: list[Site] = []
         self.calls: list[CallFact] = []
         self.blocking: list[str] = []
+        self.scopes: list[Scope] = []
         self.awaitlets = 0
         self.plain_awaits = False
         self.yields = False
@@ -545,6 +560,9 @@ class _BodyWalker:
 
     def visit(self, node: cst.CSTNode) -> None:
         self.path.append(node)
+        scope = self.analyser.scopes.get(id(node))
+        if scope is not None:
+            self.scopes.append(scope)
         try:
             if isinstance(node, _DEFERRED):
                 self.deferred += 1
@@ -569,6 +587,8 @@ class _BodyWalker:
             self.visit_children(node)
         finally:
             self.path.pop()
+            if scope is not None:
+                self.scopes.pop()
 
     def visit_children(self, node: cst.CSTNode) -> None:
         for name in _child_fields(type(node)):
@@ -581,14 +601,15 @@ class _BodyWalker:
                         self.visit(child)
 
     def scope_here(self) -> Scope:
-        # Comprehensions have scopes of their own; find the innermost one on the path.
-        for node in reversed(self.path):
-            scope = self.analyser.scopes.get(id(node))
-            if scope is not None:
-                return scope
-        return self.scope
+        # Comprehensions have scopes of their own: the innermost one on the path.
+        return self.scopes[-1] if self.scopes else self.scope
 
     def name(self, node: cst.Name | cst.Attribute) -> None:
+        root = node
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if not isinstance(root, cst.Name) or root.value not in self.analyser.timeout_roots:
+            return
         resolved = self.analyser.qualify(node, self.scope_here())
         if resolved is not None and resolved[0] in TIMEOUT:
             self.timeouts = True
@@ -666,6 +687,8 @@ class _BodyWalker:
             return
         if self.in_async:
             return  # in an existing twin only awaited calls count
+        if self.analyser.local_only and not target.startswith(self.analyser.prefix):
+            return
         self.calls.append(CallFact(target, form))
         self.sites.append(Site(node, tuple(self.path), "call", target, form, func))
 

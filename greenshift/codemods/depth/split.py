@@ -22,7 +22,7 @@ from greenshift.codemods.depth.call_graph import (
 )
 from greenshift.codemods.depth.facade import Edits, FacadeSplitter, Rewrite, Split
 from greenshift.codemods.depth.model import SELF, Plan, ProjectIndex
-from greenshift.codemods.names import _child_fields
+from greenshift.codemods.names import _child_fields, dotted_name
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,10 @@ def split_module(
     project: ProjectIndex | None = None,
     transform: bool = True,
 ) -> DepthResult:
-    graph = analyse(tree, module_name, path)
+    if project is None and not _imports_greenshift(tree):
+        # Nothing awaits here and no other module's twins are known: nothing to split.
+        return DepthResult(tree, False)
+    graph = analyse(tree, module_name, path, local_only=project is None)
     if project is None:
         index = ProjectIndex.of([graph.facts])
     else:
@@ -94,6 +97,25 @@ def split_module(
         result.changed = True
         result.split = len(edits.splits)
     return result
+
+
+def _imports_greenshift(tree: cst.Module) -> bool:
+    """A cheap test before any analysis: does the module import from greenshift anywhere?
+    (The inline codemods put their imports at the top; an earlier run's facades need one.)"""
+    for statement in tree.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.ImportFrom) and small.module is not None:
+                    if (dotted_name(small.module) or "").startswith("greenshift"):
+                        return True
+                elif isinstance(small, cst.Import):
+                    if any(
+                        (dotted_name(a.name) or "").startswith("greenshift") for a in small.names
+                    ):
+                        return True
+        elif not isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            return True  # an import may hide in a try/if block: analyse to be sure
+    return False
 
 
 def _plan_function(
