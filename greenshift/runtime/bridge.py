@@ -162,9 +162,8 @@ def _drive_steps(
             except BaseException as exc:
                 message = _deliver(worker, exc)
                 continue
-            current = getcurrent()
-            if worker.parent is not current:  # the loop is now run by another greenlet
-                worker.parent = current
+            # The loop that wakes us is run by the same greenlet as when the job started
+            # (a loop is only ever run by one greenlet at a time), so `parent` still holds.
             message = worker.switch(None)
         elif message is _DONE:
             result, worker.result = worker.result, None
