@@ -206,8 +206,17 @@ def _depth(
     from greenshift.codemods.depth.call_graph import module_name_for
     from greenshift.codemods.depth.split import split_module
 
+    unchanged: frozenset[int] = frozenset()
+    if options.depth == 1 and options.project is None and "awaitlet" not in text:
+        unchanged = _function_ids(module)
     result = split_module(
-        tree, module_name_for(display), display, options.depth, options.project, transform
+        tree,
+        module_name_for(display),
+        display,
+        options.depth,
+        options.project,
+        transform,
+        unchanged,
     )
     nodes = [note.node for note in result.notes] + [entry.node for entry in result.island]
     if not nodes:
@@ -236,6 +245,19 @@ def _depth(
             )
         )
     return _DepthOutcome(result.tree, sorted(set(diagnostics)), island)
+
+
+def _function_ids(module: cst.Module) -> frozenset[int]:
+    """Module-level functions and methods of module-level classes, by id. The inline
+    codemods rebuild only the nodes they change, so one of these still in their output
+    awaits nothing (when the input had no awaitlet)."""
+    found = []
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef):
+            found.append(id(statement))
+        elif isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
+            found += [id(s) for s in statement.body.body if isinstance(s, cst.FunctionDef)]
+    return frozenset(found)
 
 
 def _line_map(rendered: str, text: str) -> Callable[[int], int]:

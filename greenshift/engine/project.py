@@ -3,8 +3,10 @@
 Each file that mentions eventlet (or awaitlet) is parsed, converted inline and analysed
 (``pipeline.module_facts``); the climb then knows which functions get twins. A caller of
 those may live in a file that never mentions eventlet: such files are tested on their bytes
-for the names of functions whose callers the climb could still reach, and only the ones
-that match are parsed and analysed, round after round, as the climb goes up. Depth 0 and 1
+for the name of a function whose callers the climb could still reach (called or handed
+on) together with the name of its module (which a caller in another module must import),
+and only the ones that match are parsed and analysed, round after round, as the climb
+goes up. Depth 0 and 1
 never come here, so their runs cost what they always did.
 """
 
@@ -29,19 +31,18 @@ def build_index(
     for display, data in candidates:
         _add(index, module_facts(data, display, options))
     remaining = list(others)
-    searched: set[str] = set()
+    searched: set[tuple[bytes, bytes]] = set()
     extra: set[str] = set()
     for _ in range(options.depth - 1):
         levels = plan(index, options.depth).levels
         # Callers of a level-k function are at level k + 1: only those below the depth count.
-        names = {
-            index.functions[name].name for name, level in levels.items() if level < options.depth
+        keys = {
+            _key(name, index) for name, level in levels.items() if level < options.depth
         } - searched
-        if not names or not remaining:
+        if not keys or not remaining:
             break
-        searched |= names
-        wanted = [name.encode() for name in names]
-        matched = [item for item in remaining if any(name in item[1] for name in wanted)]
+        searched |= keys
+        matched = [item for item in remaining if any(_may_call(item[1], key) for key in keys)]
         if not matched:
             continue
         remaining = [item for item in remaining if item not in matched]
@@ -62,6 +63,23 @@ def build_index(
         )
     }
     return index
+
+
+def _key(qualname: str, index: ProjectIndex) -> tuple[bytes, bytes]:
+    """(function name, last part of its module's name): a file that calls the function
+    from another module must spell both (the module in its import)."""
+    module = max(
+        (name for name in index.modules if qualname.startswith(name + ".")), key=len, default=""
+    )
+    return qualname.rsplit(".", 1)[1].encode(), module.rsplit(".", 1)[-1].encode()
+
+
+def _may_call(data: bytes, key: tuple[bytes, bytes]) -> bool:
+    name, module = key
+    if module not in data:
+        return False
+    # Called (name(...)) or handed on (spawn(name, ...), pool.imap(name, ...)).
+    return name + b"(" in data or name + b"," in data or name + b")" in data
 
 
 def _add(index: ProjectIndex, facts: ModuleFacts | None) -> None:

@@ -141,10 +141,16 @@ def module_name_for(path: str) -> str:
 
 
 def analyse(
-    module: cst.Module, module_name: str, path: str, local_only: bool = False
+    module: cst.Module,
+    module_name: str,
+    path: str,
+    local_only: bool = False,
+    unchanged: frozenset[int] = frozenset(),
 ) -> ModuleGraph:
-    """``local_only``: record calls into this module only (no project index to resolve others)."""
-    return _Analyser(module, module_name, path, local_only).run()
+    """``local_only``: record calls into this module only (no project index to resolve others).
+    ``unchanged``: ids of functions known to await nothing (the inline codemods left them as
+    they were in a file that had no awaitlet): their bodies are not walked."""
+    return _Analyser(module, module_name, path, local_only, unchanged).run()
 
 
 def _find(scope: Scope, name: str) -> tuple[Scope | None, list[str | None] | None]:
@@ -193,9 +199,15 @@ def _plain_default(expr: cst.BaseExpression) -> bool:
 
 class _Analyser:
     def __init__(
-        self, module: cst.Module, module_name: str, path: str, local_only: bool = False
+        self,
+        module: cst.Module,
+        module_name: str,
+        path: str,
+        local_only: bool = False,
+        unchanged: frozenset[int] = frozenset(),
     ) -> None:
         self.module = module
+        self.unchanged = unchanged
         self.local_only = local_only
         self.prefix = module_name + "."
         self.name = module_name
@@ -355,6 +367,12 @@ class _Analyser:
         if kind in ("method", "classmethod"):
             self_name = positional[0].name.value if positional else None
         walker = _BodyWalker(self, scope, node, path, klass, self_name)
+        if id(node) in self.unchanged:
+            # Awaits nothing: only its name matters (twin names, overrides of split methods).
+            self.facts.functions[qualname] = FunctionFacts(
+                qualname, node.name.value, 0, kind, False, None, "", False, transparent
+            )
+            return
         if node.asynchronous is not None:
             walker.walk_async()
             if walker.awaitlets:

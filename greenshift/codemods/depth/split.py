@@ -65,11 +65,12 @@ def split_module(
     depth: int,
     project: ProjectIndex | None = None,
     transform: bool = True,
+    unchanged: frozenset[int] = frozenset(),
 ) -> DepthResult:
     if project is None and not _imports_greenshift(tree):
         # Nothing awaits here and no other module's twins are known: nothing to split.
         return DepthResult(tree, False)
-    graph = analyse(tree, module_name, path, local_only=project is None)
+    graph = analyse(tree, module_name, path, project is None, unchanged)
     if project is None:
         index = ProjectIndex.of([graph.facts])
     else:
@@ -88,7 +89,8 @@ def split_module(
         result.notes.append(
             Note(leftover.node, leftover.code, leftover.message, reasons.HINTS[leftover.code])
         )
-    result.island = _island(graph, index, plan)
+    if not transform:
+        result.island = _island(graph, index, plan)
     if not edits.splits:
         edits.new_imports.clear()
     _drop_spawn_if_unused(tree, graph, edits)
