@@ -110,6 +110,13 @@ StdinFilename = Annotated[
     typer.Option("--stdin-filename", help="Name to show for '-' input.", show_default=False),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")]
+ExitZero = Annotated[
+    bool,
+    typer.Option(
+        "--exit-zero",
+        help="Exit 0 even when there is something to convert (errors still exit 2).",
+    ),
+]
 
 
 @dataclass
@@ -285,6 +292,7 @@ def scan(
     jobs: Jobs = None,
     stdin_filename: StdinFilename = None,
     quiet: Quiet = False,
+    exit_zero: ExitZero = False,
 ) -> None:
     """Inventory: every eventlet use, where it is, and whether a codemod converts it."""
     settings = _settings("scan", paths, select, ignore, depth, exclude, jobs, None)
@@ -327,7 +335,7 @@ def scan(
             f"greenshift: {len(results)} files scanned, {files_with_uses} use eventlet; "
             f"{len(uses)} uses: {converts} convertible, {left} left for a person"
         )
-    raise typer.Exit(_exit_code(results, missing, bool(uses)))
+    raise typer.Exit(_exit_code(results, missing, bool(uses) and not exit_zero))
 
 
 def _status(use: UseRecord) -> str:
@@ -412,6 +420,7 @@ def diff(
     annotate: Annotate = None,
     stdin_filename: StdinFilename = None,
     quiet: Quiet = False,
+    exit_zero: ExitZero = False,
 ) -> None:
     """Dry run: print the unified diff that apply would make (coloured on a terminal)."""
     settings = _settings("diff", paths, select, ignore, depth, exclude, jobs, annotate)
@@ -428,7 +437,7 @@ def diff(
     out.file.flush()
     _report_problems(results, missing)
     _summary("diff", results, quiet)
-    raise typer.Exit(_exit_code(results, missing, bool(changed)))
+    raise typer.Exit(_exit_code(results, missing, bool(changed) and not exit_zero))
 
 
 @app.command()

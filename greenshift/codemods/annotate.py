@@ -16,9 +16,16 @@ def comment_text(code: str, hint: str) -> str:
 def statement_for(path: Sequence[cst.CSTNode]) -> cst.CSTNode | None:
     """The innermost ancestor that owns comment lines above it (a statement, a decorator,
     an ``except``/``else``/``finally`` clause)."""
-    for node in reversed(path):
-        if hasattr(node, "leading_lines") and not isinstance(node, cst.Module):
-            return node
+    for position in range(len(path) - 1, 0, -1):
+        node = path[position]
+        if not hasattr(node, "leading_lines"):
+            continue
+        owner = path[position - 1]
+        if isinstance(node, cst.Decorator) and isinstance(owner, (cst.FunctionDef, cst.ClassDef)):
+            # Lines above the first decorator parse back as the definition's own.
+            if owner.decorators and owner.decorators[0] is node:
+                return owner
+        return node
     return None
 
 

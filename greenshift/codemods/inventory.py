@@ -5,6 +5,12 @@ converts), imports of eventlet, strings that spell an eventlet name (``mock.patc
 "eventlet.spawn")``) and names bound to eventlet only on some paths, and says for each which
 codemod converts it or which diagnostic applies. ``diff``/``apply``/``check`` report the
 same diagnostics.
+
+An eventlet import that no conversion can remove is reported too, since it keeps the module
+on eventlet: GS107 for a name imported and never read here (an availability check, an
+import for its side effects, a re-export for other modules) or listed in ``__all__``, GS108
+for ``from eventlet... import *``. An import whose names are read is not: its uses are
+listed, and it goes when they are all converted.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from greenshift.codemods.base import EventletCodemod, Problem
-from greenshift.codemods.names import EventletIndex, canonical
+from greenshift.codemods.names import EventletIndex, ImportSite, canonical
 from greenshift.codemods.registry import owner_of
 from greenshift.codemods.reports import string_problem, unconvertible
 
@@ -42,9 +48,9 @@ def survey(index: EventletIndex, selected: Sequence[EventletCodemod]) -> list[Us
     by_name = {codemod.NAME: codemod for codemod in selected}
     uses: list[Use] = []
     for site in index.imports:
-        uses.append(
-            Use(site.statement, site.path, canonical(site.qualname), "import", IMPORT, None, None)
-        )
+        api = canonical(site.qualname)
+        problem = _import_problem(site, api, index)
+        uses.append(Use(site.statement, site.path, api, "import", IMPORT, None, problem))
     for ref in index.refs:
         kind = "call" if ref.call is not None else "reference"
         owner = owner_of(ref.api)
@@ -91,6 +97,31 @@ def _other(
     if owner is not None and owner.NAME not in by_name:
         return Use(node, path, api, kind, NOT_SELECTED, owner.NAME, None)
     return Use(node, path, api, kind, LEFT, owner.NAME if owner else None, problem)
+
+
+def _import_problem(site: ImportSite, api: str, index: EventletIndex) -> Problem | None:
+    """GS107/GS108 for an import that stays whatever is converted; None if its uses decide."""
+    if site.alias is None:
+        return Problem(
+            "GS108",
+            f"from {site.qualname} import *: the import stays, whatever is converted",
+            "import the names used here explicitly, then rerun greenshift",
+        )
+    if site.local in index.exported:
+        return Problem(
+            "GS107",
+            f"{site.local!r} ({api}) is re-exported in __all__: the eventlet import stays",
+            f"export the runtime's counterpart of {api} instead, or drop it from __all__",
+        )
+    if index.name_loads[site.local] == 0:
+        return Problem(
+            "GS107",
+            f"{site.local!r} ({api}) is imported but not used here (an availability check, "
+            "a side effect or a re-export): the eventlet import stays",
+            "delete the import once nothing needs eventlet; convert the modules that "
+            "import the name from here",
+        )
+    return None
 
 
 def _unhandled(api: str) -> Problem:

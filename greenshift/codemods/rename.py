@@ -9,9 +9,10 @@ the objects (``pool.spawn``, ``gt.wait()``) are left as they are.
 ``from eventlet import spawn`` binds the very name the rewrite needs; that is fine when
 the eventlet import goes away (every use of it is converted). Where the plain name would
 still mean something else (the import stays because it is re-exported in ``__all__`` or
-some use is left, a star import, a class or local of the same name), the use is rewritten
-to the qualified ``greenshift.runtime.NAME`` with ``import greenshift.runtime`` instead;
-GS106 only if ``greenshift`` itself is taken.
+some use is left, a star import, a class or local of the same name), or where a plain name
+would change meaning (``case eventlet.Timeout:`` matches a value, ``case Timeout:`` captures
+anything), the use is rewritten to the qualified ``greenshift.runtime.NAME`` with ``import
+greenshift.runtime`` instead; GS106 only if ``greenshift`` itself is taken.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ class RuntimeRenameCodemod(EventletCodemod):
         problem = self.problem_with_use(ref)
         if problem is not None:
             return problem
-        qualified = not self._plain_name_is_safe(ref, index)
+        # In a match pattern a dotted name is a value, a plain name would capture anything.
+        qualified = _in_value_pattern(ref) or not self._plain_name_is_safe(ref, index)
         self._qualified[id(ref)] = qualified
         return self.problem_with_imports(ref) if qualified else None
 
@@ -108,6 +110,14 @@ class RuntimeRenameCodemod(EventletCodemod):
             if other.root == name and self.handles(other) and self.problem_with_use(other) is None
         )
         return converted == index.name_loads[name]
+
+
+def _in_value_pattern(ref: EventletRef) -> bool:
+    """``case eventlet.Timeout:`` or a mapping pattern's key: the name must stay dotted."""
+    parent = ref.path[-2]
+    if isinstance(parent, cst.MatchValue):
+        return True
+    return isinstance(parent, cst.MatchMappingElement) and parent.key is ref.node
 
 
 def _scopes_searched(scope: Scope, name: str) -> Iterator[Scope]:

@@ -23,6 +23,8 @@ CODES: dict[str, str] = {
     "GS104": "call arguments the codemod cannot map",
     "GS105": "name bound to eventlet on some paths and to something else on others",
     "GS106": "a name the rewrite needs is bound to something else here",
+    "GS107": "eventlet import kept: its name is not used here, or is re-exported in __all__",
+    "GS108": "from eventlet... import *: the import stays whatever is converted",
     "GS110": "a class subclasses eventlet's GreenThread (a greenlet; the runtime's is not)",
     "GS111": "GreenThread constructed directly instead of through spawn",
     "GS112": "eventlet green-thread function with no runtime counterpart (spawn_after_local, ...)",

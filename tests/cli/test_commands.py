@@ -222,6 +222,23 @@ def test_check_stdin(workdir: Path) -> None:
 # -- errors: exit 2 --------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("command", ["scan", "diff"])
+def test_exit_zero_when_there_is_something_to_convert(workdir: Path, command: str) -> None:
+    write(workdir, {"a.py": SLEEPER})
+    assert invoke(command, ".").exit_code == 1
+    result = invoke(command, "--exit-zero", ".")
+    assert result.exit_code == 0
+    assert "a.py" in result.stdout
+    assert (workdir / "a.py").read_text() == SLEEPER
+
+
+def test_exit_zero_still_exits_2_on_errors(workdir: Path) -> None:
+    write(workdir, {"bad.py": "import eventlet\nif x\n"})
+    result = invoke("diff", "--exit-zero", ".")
+    assert result.exit_code == 2
+    assert "bad.py:2:5 GS001" in result.stderr
+
+
 def test_parse_error_exit_2_after_processing_the_rest(workdir: Path) -> None:
     write(workdir, {"a.py": SLEEPER, "bad.py": "import eventlet\nif x\n"})
     result = invoke("apply", ".")

@@ -1,0 +1,160 @@
+"""Cases found by running greenshift over real eventlet users' code (OpenStack, swift,
+taskflow, celery, eventlet itself...): each is the smallest input that went wrong."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from greenshift.engine.pipeline import transform_source
+from greenshift.engine.results import Options
+
+from .helpers import check_noop, check_transformed, codes
+
+
+def scan_codes(source: str) -> list[tuple[int, str, str | None]]:
+    data = textwrap.dedent(source).encode()
+    uses = transform_source(data, "m.py", Options(mode="scan", depth=0)).uses
+    return [(use.line, use.kind, use.code) for use in uses]
+
+
+# -- eventlet imports no conversion removes are reported (taskflow, swift) -----------------
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(
+            """\
+            try:
+                import eventlet as _eventlet  # noqa
+            except ImportError:
+                pass
+            """,
+            ["GS107"],
+            id="availability check",
+        ),
+        pytest.param("import eventlet.green.socket\n", ["GS107"], id="side-effect import"),
+        pytest.param(
+            "from eventlet import sleep, spawn\n",
+            ["GS107", "GS107"],
+            id="re-export without __all__",
+        ),
+        pytest.param(
+            "from eventlet import GreenPool\n__all__ = ['GreenPool']\n",
+            ["GS107"],
+            id="re-export in __all__",
+        ),
+        pytest.param("from eventlet import *\n", ["GS108"], id="star import"),
+        pytest.param(
+            "from eventlet.greenthread import *\nsleep(1)\n", ["GS108"], id="star import, used"
+        ),
+    ],
+)
+def test_import_that_stays_is_reported(source: str, expected: list[str]) -> None:
+    assert [code for _, kind, code in scan_codes(source) if kind == "import"] == expected
+
+
+def test_import_with_uses_is_reported_through_its_uses() -> None:
+    source = "import eventlet\nfrom eventlet import hubs\neventlet.sleep(1)\nhubs.use_hub()\n"
+    assert scan_codes(source) == [
+        (1, "import", None),
+        (2, "import", None),
+        (3, "call", None),
+        (4, "call", "GS150"),
+    ]
+
+
+def test_re_exported_import_stays_and_the_use_converts() -> None:
+    result = check_transformed(
+        """\
+        from eventlet import sleep
+        __all__ = ["sleep"]
+        sleep(1)
+        """,
+        """\
+        import asyncio
+        from greenshift.runtime import awaitlet
+        from eventlet import sleep
+        __all__ = ["sleep"]
+        awaitlet(asyncio.sleep(1))
+        """,
+    )
+    assert codes(result) == ["GS107"]
+
+
+def test_unused_import_is_left_as_is() -> None:
+    assert codes(check_noop("import eventlet\n")) == ["GS107"]
+
+
+# -- match patterns: a dotted name is a value pattern, a plain name captures ---------------
+
+
+def test_value_pattern_keeps_a_dotted_name() -> None:
+    check_transformed(
+        """\
+        import eventlet
+        from eventlet import queue
+        match error:
+            case eventlet.Timeout:
+                pass
+            case {queue.Empty: 1}:
+                pass
+            case queue.Full():
+                pass
+            case _:
+                pass
+        """,
+        """\
+        import greenshift.runtime
+        from greenshift.runtime import Full
+        match error:
+            case greenshift.runtime.Timeout:
+                pass
+            case {greenshift.runtime.Empty: 1}:
+                pass
+            case Full():
+                pass
+            case _:
+                pass
+        """,
+    )
+
+
+def test_value_pattern_with_greenshift_taken_is_left() -> None:
+    source = "import eventlet\ngreenshift = 1\nmatch x:\n    case eventlet.Timeout:\n        pass\n"
+    assert codes(check_noop(source)) == ["GS106"]
+
+
+# -- --annotate above decorators (oslo.service's mock.patch.object(eventlet, ...)) ---------
+
+
+def test_annotation_above_the_first_decorator_is_written_once() -> None:
+    check_transformed(
+        """\
+        import eventlet
+        from unittest import mock
+
+        class T:
+
+            @mock.patch.object(eventlet, 'spawn')
+            @mock.patch.object(eventlet, 'listen')
+            def test(self, listen, spawn):
+                pass
+        """,
+        """\
+        import eventlet
+        from unittest import mock
+
+        class T:
+
+            # greenshift: GS103 after converting, target greenshift.runtime.spawn where the code under test imports it
+            @mock.patch.object(eventlet, 'spawn')
+            # greenshift: GS103 after converting, target greenshift.runtime.net.listen where the code under test imports it
+            @mock.patch.object(eventlet, 'listen')
+            def test(self, listen, spawn):
+                pass
+        """,  # noqa: E501
+        annotate=True,
+    )
