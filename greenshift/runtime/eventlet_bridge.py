@@ -78,30 +78,26 @@ def awaitlet_in_greenthread(awaitable: Awaitable[T]) -> T:
 _loop: asyncio.AbstractEventLoop | None = None
 
 
-def _background_loop() -> asyncio.AbstractEventLoop:
-    global _loop
+def _real_threading() -> Any:
     from eventlet import patcher
 
-    threading = patcher.original("threading")  # a real thread even when monkey-patched
-    with _loop_lock(threading):
+    return patcher.original("threading")  # real threads even when eventlet patched them
+
+
+_lock = _real_threading().Lock()
+
+
+def _background_loop() -> asyncio.AbstractEventLoop:
+    global _loop
+    with _lock:
         if _loop is None or _loop.is_closed():
             loop = asyncio.new_event_loop()
-            thread = threading.Thread(
+            thread = _real_threading().Thread(
                 target=loop.run_forever, name="greenshift-eventlet-bridge", daemon=True
             )
             thread.start()
             _loop = loop
         return _loop
-
-
-_lock: Any = None
-
-
-def _loop_lock(threading: Any) -> Any:
-    global _lock
-    if _lock is None:
-        _lock = threading.Lock()
-    return _lock
 
 
 class _Waker:
