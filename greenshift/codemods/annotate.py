@@ -29,17 +29,42 @@ def statement_for(path: Sequence[cst.CSTNode]) -> cst.CSTNode | None:
     return None
 
 
-def add_comments(node: cst.CSTNode, comments: Iterable[str]) -> cst.CSTNode:
-    """Append comment lines above ``node``, skipping any whose code is already there so a
-    second run never adds them twice."""
-    leading = list(node.leading_lines)  # type: ignore[attr-defined]
-    present = {
+def codes_in(lines: Iterable[cst.EmptyLine]) -> set[str]:
+    """The codes of the ``# greenshift:`` comments among ``lines``."""
+    return {
         line.comment.value.split()[2]
-        for line in leading
+        for line in lines
         if line.comment is not None
         and line.comment.value.startswith(PREFIX)
         and len(line.comment.value.split()) > 2
     }
+
+
+def codes_above(path: Sequence[cst.CSTNode], statement: cst.CSTNode) -> set[str]:
+    """Codes already written above ``statement`` that its own lines do not hold: comments
+    above a module's first statement parse back as the module's header."""
+    module = path[0] if path else None
+    if isinstance(module, cst.Module) and module.body and module.body[0] is statement:
+        return codes_in(module.header)
+    return set()
+
+
+def split_annotations(
+    lines: Sequence[cst.EmptyLine],
+) -> tuple[list[cst.EmptyLine], list[cst.EmptyLine]]:
+    """``lines`` above a statement, split before the ``# greenshift:`` comments that end
+    them (those belong to the statement, whatever is inserted above it)."""
+    cut = len(lines)
+    while cut and codes_in(lines[cut - 1 : cut]):
+        cut -= 1
+    return list(lines[:cut]), list(lines[cut:])
+
+
+def add_comments(node: cst.CSTNode, comments: Iterable[str]) -> cst.CSTNode:
+    """Append comment lines above ``node``, skipping any whose code is already there so a
+    second run never adds them twice."""
+    leading = list(node.leading_lines)  # type: ignore[attr-defined]
+    present = codes_in(leading)
     added = False
     for text in comments:
         code = text.split()[2]
@@ -69,7 +94,7 @@ class Annotator(cst.CSTTransformer):
         keep: set[int] = set()
         for path, code, hint in findings:
             statement = statement_for(path)
-            if statement is None:
+            if statement is None or code in codes_above(path, statement):
                 continue
             comments.setdefault(id(statement), []).append(comment_text(code, hint))
             for node in path:

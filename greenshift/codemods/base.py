@@ -27,7 +27,13 @@ from typing import ClassVar
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
 
-from greenshift.codemods.annotate import add_comments, comment_text, statement_for
+from greenshift.codemods.annotate import (
+    add_comments,
+    codes_above,
+    comment_text,
+    split_annotations,
+    statement_for,
+)
 from greenshift.codemods.names import EventletIndex, EventletRef, ImportSite, binds_to
 from greenshift.codemods.positions import locate
 
@@ -228,7 +234,7 @@ class EventletCodemod(VisitorBasedCodemodCommand):
 
     def _plan_comment(self, finding: Finding) -> None:
         statement = statement_for(finding.path)
-        if statement is None:
+        if statement is None or finding.problem.code in codes_above(finding.path, statement):
             return
         text = comment_text(finding.problem.code, finding.problem.hint)
         self._comments.setdefault(id(statement), []).append(text)
@@ -382,10 +388,11 @@ class EventletCodemod(VisitorBasedCodemodCommand):
     ) -> cst.FlattenSentinel[cst.CSTNode] | cst.CSTNode:
         new_lines = self._new_import_lines()
         assert isinstance(statement, cst.SimpleStatementLine)
-        new_lines[0] = new_lines[0].with_changes(leading_lines=statement.leading_lines)
+        above, own = split_annotations(statement.leading_lines)
+        new_lines[0] = new_lines[0].with_changes(leading_lines=above)
         if not statement.body:
             return cst.FlattenSentinel(new_lines)
-        return cst.FlattenSentinel([*new_lines, statement.with_changes(leading_lines=())])
+        return cst.FlattenSentinel([*new_lines, statement.with_changes(leading_lines=own)])
 
     def _insert_imports_in(self, module: cst.Module) -> cst.Module:
         """No top-level eventlet import to stand in for: after the docstring and
@@ -405,8 +412,9 @@ class EventletCodemod(VisitorBasedCodemodCommand):
         following = body[position] if position < len(body) else None
         if following is not None and _is_import(following):
             # Head of the import block: take over its leading comments and blank lines.
-            new_lines[0] = new_lines[0].with_changes(leading_lines=following.leading_lines)
-            body[position] = following.with_changes(leading_lines=())
+            above, own = split_annotations(following.leading_lines)
+            new_lines[0] = new_lines[0].with_changes(leading_lines=above)
+            body[position] = following.with_changes(leading_lines=own)
         else:
             if position:
                 new_lines[0] = new_lines[0].with_changes(leading_lines=[cst.EmptyLine()])

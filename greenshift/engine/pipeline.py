@@ -130,20 +130,29 @@ def _transform(
     new_text = _render(tree, module, source.text)
     if new_text == source.text:
         return FileResult(display, UNCHANGED, diagnostics=diagnostics)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(new_text, filename=display)
-    except SyntaxError as error:
+    error = _compile_error(new_text, display)
+    if error is not None and _compile_error(source.text, display) is None:
+        # Some errors only the compiler raises (an await outside async, a match capture
+        # that makes later cases unreachable): the output must compile when the input did.
         raise SourceError(
             "GS004",
-            f"the converted code would not parse ({error.msg}, line {error.lineno}); "
+            f"the converted code would not compile ({error.msg}, line {error.lineno}); "
             "file left as is, please report this",
-        ) from None
+        )
     result = FileResult(display, CHANGED, converted, diagnostics, output=source.encode(new_text))
     if want_diff:
         result.diff = unified_diff(source.text, new_text, display)
     return result
+
+
+def _compile_error(text: str, display: str) -> SyntaxError | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, display, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        return error
+    return None
 
 
 def module_facts(data: bytes, display: str, options: Options) -> ModuleFacts | None:

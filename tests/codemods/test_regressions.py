@@ -158,3 +158,42 @@ def test_annotation_above_the_first_decorator_is_written_once() -> None:
         """,  # noqa: E501
         annotate=True,
     )
+
+
+# -- --annotate on imports: the module's first statement and the new imports' anchor ------
+
+
+def test_annotation_above_the_first_statement_is_written_once() -> None:
+    check_transformed(
+        """\
+        from eventlet import *
+        """,
+        """\
+        # greenshift: GS108 import the names used here explicitly, then rerun greenshift
+        from eventlet import *
+        """,
+        annotate=True,
+    )
+
+
+def test_annotation_stays_with_the_import_new_imports_go_above() -> None:
+    check_transformed(
+        """\
+        import os
+
+        # eventlet
+        import eventlet
+        from eventlet.support import greenlets as greenlet
+        greenlet.getcurrent()
+        """,
+        """\
+        import os
+
+        # eventlet
+        from greenshift.runtime import getcurrent
+        # greenshift: GS107 delete the import once nothing needs eventlet; convert the modules that import the name from here
+        import eventlet
+        getcurrent()
+        """,  # noqa: E501
+        annotate=True,
+    )
