@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from greenshift.runtime.bridge import get_loop
-from greenshift.runtime.waiting import TIMED_OUT, block
+from greenshift.runtime.waiting import TIMED_OUT, block, wait
 
 __all__ = ["Event"]
 
@@ -97,21 +97,33 @@ class Event:
         With `timeout` (seconds), return None if nothing was sent in time.
         """
         if self._result is NOT_USED:
-            future = get_loop().create_future()
-            self._waiters[future] = None
+            future = self._add_waiter()
             try:
                 outcome = block(future, timeout)
             finally:
                 self._waiters.pop(future, None)
-            if outcome is TIMED_OUT:
-                return None
-            result, exc = outcome
-            if exc is not None:
-                throw(exc)
-            return result
+            return _woken(outcome)
         if self._exc is not None:
             throw(self._exc)
         return self._result
+
+    async def wait_async(self, timeout: float | None = None) -> Any:
+        """`wait` for coroutines: the same result, in line with the sync waiters."""
+        if self._result is NOT_USED:
+            future = self._add_waiter()
+            try:
+                outcome = await wait(future, timeout)
+            finally:
+                self._waiters.pop(future, None)
+            return _woken(outcome)
+        if self._exc is not None:
+            throw(self._exc)
+        return self._result
+
+    def _add_waiter(self) -> asyncio.Future[Any]:
+        future = get_loop().create_future()
+        self._waiters[future] = None
+        return future
 
     def send(self, result: Any = None, exc: Any = None) -> None:
         """Set the value (or, with `exc`, the exception) and wake every waiter."""
@@ -130,3 +142,13 @@ class Event:
     def send_exception(self, *args: Any) -> None:
         """Like `send`, with an exception: the arguments are those of `greenlet.throw`."""
         return self.send(None, args)
+
+
+def _woken(outcome: Any) -> Any:
+    """What a waiter returns once woken: the sent value, or None when its timeout passed."""
+    if outcome is TIMED_OUT:
+        return None
+    result, exc = outcome
+    if exc is not None:
+        throw(exc)
+    return result

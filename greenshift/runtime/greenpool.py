@@ -6,7 +6,7 @@ full, `imap`/`starmap` yield results in input order, and `waitall` waits for all
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
 
 from greenshift.runtime.event import Event
@@ -100,13 +100,22 @@ class GreenPool:
 
     def waitall(self) -> None:
         """Wait until every green thread of the pool has finished."""
+        self._check_waitall()
+        if self.running():
+            self.no_coros_running.wait()
+
+    async def waitall_async(self) -> None:
+        """`waitall` for coroutines."""
+        self._check_waitall()
+        if self.running():
+            await self.no_coros_running.wait_async()
+
+    def _check_waitall(self) -> None:
         if getcurrent() in self.coroutines_running:
             raise AssertionError(
                 "Calling waitall() from within one of the GreenPool's greenthreads "
                 "will never terminate."
             )
-        if self.running():
-            self.no_coros_running.wait()
 
     def starmap(self, function: Callable[..., Any] | None, iterable: Iterable[Any]) -> GreenMap:
         """Like `itertools.starmap`, running calls concurrently; results in input order."""
@@ -166,6 +175,19 @@ class GreenPile:
         finally:
             self.counter -= 1
 
+    def __aiter__(self) -> AsyncIterator[Any]:
+        return self
+
+    async def __anext__(self) -> Any:
+        """`async for result in pile`: the results in spawn order, awaited."""
+        if self.counter == 0:
+            raise StopAsyncIteration()
+        try:
+            thread = await self.waiters.get_async()
+            return await thread.wait_async()
+        finally:
+            self.counter -= 1
+
 
 class _EndOfMap:
     pass
@@ -185,6 +207,13 @@ class GreenMap(GreenPile):
         return item.wait()
 
     next = __next__
+
+    async def __anext__(self) -> Any:
+        item = await self.waiters.get_async()
+        if item is _END:
+            self.waiters.put(_END)
+            raise StopAsyncIteration()
+        return await item.wait_async()
 
 
 _END = _EndOfMap()

@@ -188,15 +188,26 @@ class GreenThread:
     def wait(self) -> Any:
         """Return the function's result, or raise its exception (GreenletExit if killed)."""
         if not self._finished:
-            # A future of our own: a waiter that times out must not cancel the thread.
-            waiter = bridge.get_loop().create_future()
-            if self._waiters is None:
-                self._waiters = []
-            self._waiters.append(waiter)
-            bridge.awaitlet(waiter)
+            bridge.awaitlet(self._add_waiter())
         if self._error is not None:
             raise self._error
         return self._result
+
+    async def wait_async(self) -> Any:
+        """`wait` for coroutines: the same result or exception."""
+        if not self._finished:
+            await self._add_waiter()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+    def _add_waiter(self) -> asyncio.Future[None]:
+        # A future of our own: a waiter that times out must not cancel the thread.
+        waiter = bridge.get_loop().create_future()
+        if self._waiters is None:
+            self._waiters = []
+        self._waiters.append(waiter)
+        return waiter
 
     def link(self, func: Callable[..., Any], *curried_args: Any, **curried_kwargs: Any) -> None:
         """Call `func(self, *curried_args, **curried_kwargs)` when the thread finishes."""

@@ -16,9 +16,10 @@ import types
 from collections.abc import Generator
 from typing import Any
 
+from greenshift.runtime import waiting
 from greenshift.runtime.bridge import awaitlet, get_loop
 from greenshift.runtime.event import Event
-from greenshift.runtime.waiting import TIMED_OUT, block, discard, handed, in_loop_callback
+from greenshift.runtime.waiting import TIMED_OUT, discard, handed, in_loop_callback
 
 __all__ = ["Empty", "Full", "LifoQueue", "LightQueue", "PriorityQueue", "Queue"]
 
@@ -137,32 +138,77 @@ class LightQueue:
                 self.getters.popleft().set_result(self._get())
                 return
             raise Full
-        if self.maxsize == 0 and _live(self.getters):
-            # A channel with a getter waiting: the pairing eventlet's unlock pass would make.
-            # Hand the item over now, then yield so the getter runs before put returns.
-            self._put(item)
-            self.getters.popleft().set_result(self._get())
-            awaitlet(_yield())
+        if self._hand_over(item):
+            awaitlet(_yield())  # the getter runs before put returns
             return
-        if not block and not _live(self.getters):
-            raise Full
-        # Blocking, or a non-blocking put to a channel with a getter waiting: the unlock
-        # pass either hands the item over or refuses it.
-        putter = _Putter(get_loop().create_future(), item, block)
-        self.putters.append(putter)
-        if self.getters:
-            self._schedule_unlock()
+        putter = self._add_putter(item, block)
         try:
             if timeout is None or not block:
                 outcome = awaitlet(putter.future)
             else:
-                outcome = _wait(putter.future, timeout, self.putters, putter)
+                outcome = waiting.block(putter.future, timeout, self._expire_putter)
         except BaseException:
-            if not handed(putter.future):
-                discard(self.putters, putter)
+            self._abandon_putter(putter)
             raise
         if outcome is TIMED_OUT or outcome is _REFUSED:
             raise Full
+
+    async def put_async(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
+        """`put` for coroutines: the same outcome, in line with the sync putters."""
+        if self.maxsize is None or self.qsize() < self.maxsize:
+            self._put(item)
+            if self.getters:
+                self._schedule_unlock()
+            return
+        if self._hand_over(item):
+            await _yield()
+            return
+        putter = self._add_putter(item, block)
+        try:
+            outcome = await waiting.wait(
+                putter.future, timeout if block else None, self._expire_putter
+            )
+        except BaseException:
+            self._abandon_putter(putter)
+            raise
+        if outcome is TIMED_OUT or outcome is _REFUSED:
+            raise Full
+
+    def _hand_over(self, item: Any) -> bool:
+        """A channel with a getter waiting: the pairing eventlet's unlock pass would make.
+        Hand the item over now; the putter then yields so that the getter runs first."""
+        if self.maxsize == 0 and _live(self.getters):
+            self._put(item)
+            self.getters.popleft().set_result(self._get())
+            return True
+        return False
+
+    def _add_putter(self, item: Any, block: bool) -> _Putter:
+        """Queue up a putter, or raise Full for a non-blocking put that nobody can take.
+
+        A non-blocking put to a channel with a getter waiting queues up too: the unlock
+        pass either hands the item over or refuses it."""
+        if not block and not _live(self.getters):
+            raise Full
+        putter = _Putter(get_loop().create_future(), item, block)
+        self.putters.append(putter)
+        if self.getters:
+            self._schedule_unlock()
+        return putter
+
+    def _expire_putter(self, future: asyncio.Future[Any]) -> None:
+        # Leave the line at once, as eventlet's waiter did when its Timeout was thrown in.
+        if not future.done():
+            for putter in self.putters:
+                if putter.future is future:
+                    self.putters.remove(putter)
+                    break
+            future.set_result(TIMED_OUT)
+
+    def _abandon_putter(self, putter: _Putter) -> None:
+        # An item already taken stays taken; otherwise the putter leaves the line.
+        if not handed(putter.future):
+            discard(self.putters, putter)
 
     def put_nowait(self, item: Any) -> None:
         """Put `item` only if a slot is free now; else raise Full."""
@@ -186,26 +232,56 @@ class LightQueue:
             raise Empty
         if not block:
             raise Empty
-        getter = get_loop().create_future()
-        self.getters.append(getter)
-        if self.putters:
-            self._schedule_unlock()
+        getter = self._add_getter()
         try:
-            item = (
-                awaitlet(getter)
-                if timeout is None
-                else _wait(getter, timeout, self.getters, getter)
-            )
-        except BaseException:
-            if handed(getter):
-                self._unget(getter.result())
-                self._schedule_unlock()
+            if timeout is None:
+                item = awaitlet(getter)
             else:
-                discard(self.getters, getter)
+                item = waiting.block(getter, timeout, self._expire_getter)
+        except BaseException:
+            self._abandon_getter(getter)
             raise
         if item is TIMED_OUT:
             raise Empty
         return item
+
+    async def get_async(self, block: bool = True, timeout: float | None = None) -> Any:
+        """`get` for coroutines: the same outcome, in line with the sync getters."""
+        if self.qsize():
+            if self.putters:
+                self._schedule_unlock()
+            return self._get()
+        if not block:
+            raise Empty
+        getter = self._add_getter()
+        try:
+            item = await waiting.wait(getter, timeout, self._expire_getter)
+        except BaseException:
+            self._abandon_getter(getter)
+            raise
+        if item is TIMED_OUT:
+            raise Empty
+        return item
+
+    def _add_getter(self) -> asyncio.Future[Any]:
+        getter = get_loop().create_future()
+        self.getters.append(getter)
+        if self.putters:
+            self._schedule_unlock()
+        return getter
+
+    def _expire_getter(self, future: asyncio.Future[Any]) -> None:
+        if not future.done():
+            discard(self.getters, future)
+            future.set_result(TIMED_OUT)
+
+    def _abandon_getter(self, getter: asyncio.Future[Any]) -> None:
+        # An item handed over to an interrupted getter goes back to the head of the queue.
+        if handed(getter):
+            self._unget(getter.result())
+            self._schedule_unlock()
+        else:
+            discard(self.getters, getter)
 
     def get_nowait(self) -> Any:
         """Return an item only if one is there now; else raise Empty."""
@@ -263,21 +339,6 @@ def _yield() -> Generator[None, None, None]:
     yield
 
 
-def _wait(
-    future: asyncio.Future[Any],
-    timeout: float,
-    waiters: collections.deque[Any],
-    waiter: Any,
-) -> Any:
-    def expire(future: asyncio.Future[Any]) -> None:
-        # Leave the line at once, as eventlet's waiter did when its Timeout was thrown in.
-        if not future.done():
-            discard(waiters, waiter)
-            future.set_result(TIMED_OUT)
-
-    return block(future, timeout, expire)
-
-
 class Queue(LightQueue):
     """A queue with `task_done`/`join`. `maxsize=None` (or negative) is unbounded;
     `Queue(0)` is a channel: `put` waits until a getter takes the item."""
@@ -315,6 +376,11 @@ class Queue(LightQueue):
         """Block until every item put has been marked done with `task_done`."""
         if self.unfinished_tasks > 0:
             self._cond.wait()
+
+    async def join_async(self) -> None:
+        """`join` for coroutines."""
+        if self.unfinished_tasks > 0:
+            await self._cond.wait_async()
 
 
 class PriorityQueue(Queue):

@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import Any
 
 from greenshift.runtime.bridge import get_loop
-from greenshift.runtime.waiting import TIMED_OUT, block, discard, handed
+from greenshift.runtime.waiting import TIMED_OUT, block, discard, handed, wait
 
 __all__ = ["BoundedSemaphore", "CappedSemaphore", "Semaphore"]
 
@@ -54,38 +54,65 @@ class Semaphore:
         `blocking=False` returns False instead of waiting; with `timeout` (seconds), give
         up and return False after that long.
         """
-        if timeout == -1:
-            timeout = None
-        if timeout is not None and timeout < 0:
-            raise ValueError("timeout value must be strictly positive")
-        if not blocking:
-            if timeout is not None:
-                raise ValueError("can't specify timeout for non-blocking acquire")
-            timeout = 0
-        if not blocking and self.locked():
+        if not blocking or (timeout is not None and timeout < 0):
+            timeout = _checked_timeout(blocking, timeout)
+            if not blocking:
+                return self._take()
+        if (self.counter > 0 and not self._waiters) or self._free_for(timeout):
+            self.counter -= 1
+            return True
+        future = self._add_waiter()
+        try:
+            outcome = block(future, timeout, self._expire)
+        except BaseException:
+            self._abandon(future)
+            raise
+        return outcome is not TIMED_OUT
+
+    async def acquire_async(self, blocking: bool = True, timeout: float | None = None) -> bool:
+        """`acquire` for coroutines: the same result, in line with the sync waiters."""
+        if not blocking or (timeout is not None and timeout < 0):
+            timeout = _checked_timeout(blocking, timeout)
+            if not blocking:
+                return self._take()
+        if self._free_for(timeout):
+            self.counter -= 1
+            return True
+        future = self._add_waiter()
+        try:
+            outcome = await wait(future, timeout, self._expire)
+        except BaseException:
+            self._abandon(future)
+            raise
+        return outcome is not TIMED_OUT
+
+    def _take(self) -> bool:
+        """A non-blocking acquire."""
+        if self.counter <= 0:
             return False
+        self.counter -= 1
+        return True
+
+    def _free_for(self, timeout: float | None) -> bool:
+        """Can a blocking acquire take a permit without waiting?"""
         # A timed acquire takes a free permit at once even with others queued (eventlet's
         # timed path checks the count before it waits); an untimed one queues behind them.
         waiters = self._waiters
         while waiters and waiters[0].done():  # interrupted, not yet resumed to leave
             waiters.popleft()
-        if self.counter <= 0 or (waiters and timeout is None):
-            return self._wait(timeout)
-        self.counter -= 1
-        return True
+        return self.counter > 0 and not (waiters and timeout is None)
 
-    def _wait(self, timeout: float | None) -> bool:
+    def _add_waiter(self) -> asyncio.Future[Any]:
         future = get_loop().create_future()
         self._waiters.append(future)
-        try:
-            outcome = block(future, timeout, self._expire)
-        except BaseException:
-            if handed(future):
-                self._give_back()
-            else:
-                discard(self._waiters, future)
-            raise
-        return outcome is not TIMED_OUT
+        return future
+
+    def _abandon(self, future: asyncio.Future[Any]) -> None:
+        """A waiter was interrupted: return the permit it was handed, or leave the line."""
+        if handed(future):
+            self._give_back()
+        else:
+            discard(self._waiters, future)
 
     def _expire(self, future: asyncio.Future[Any]) -> None:
         if not future.done():
@@ -102,6 +129,17 @@ class Semaphore:
         self.acquire()
 
     def __exit__(
+        self,
+        typ: type[BaseException] | None,
+        val: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()
+
+    async def __aenter__(self) -> None:
+        await self.acquire_async()
+
+    async def __aexit__(
         self,
         typ: type[BaseException] | None,
         val: BaseException | None,
@@ -134,6 +172,19 @@ class Semaphore:
         """Permits free minus green threads waiting: positive means that many acquires
         would not block; negative means that many releases are owed to waiters."""
         return self.counter - len(self._waiters)
+
+
+def _checked_timeout(blocking: bool, timeout: float | None) -> float | None:
+    """`acquire`'s timeout as threading means it: -1 is none, a non-blocking acquire is 0."""
+    if timeout == -1:
+        timeout = None
+    if timeout is not None and timeout < 0:
+        raise ValueError("timeout value must be strictly positive")
+    if not blocking:
+        if timeout is not None:
+            raise ValueError("can't specify timeout for non-blocking acquire")
+        timeout = 0
+    return timeout
 
 
 class BoundedSemaphore(Semaphore):
@@ -191,8 +242,22 @@ class CappedSemaphore:
             self.upper_bound.counter -= 1
             raise
 
+    async def acquire_async(self, blocking: bool = True) -> bool:
+        """`acquire` for coroutines."""
+        if not blocking and self.locked():
+            return False
+        self.upper_bound.release()
+        try:
+            return await self.lower_bound.acquire_async()
+        except BaseException:
+            self.upper_bound.counter -= 1
+            raise
+
     def __enter__(self) -> None:
         self.acquire()
+
+    async def __aenter__(self) -> None:
+        await self.acquire_async()
 
     def release(self, blocking: bool = True) -> bool:
         """Give a permit back, waiting while at `limit`; `blocking=False` returns False."""
@@ -205,6 +270,17 @@ class CappedSemaphore:
             self.lower_bound.counter -= 1
             raise
 
+    async def release_async(self, blocking: bool = True) -> bool:
+        """`release` for coroutines."""
+        if not blocking and self.bounded():
+            return False
+        self.lower_bound.release()
+        try:
+            return await self.upper_bound.acquire_async()
+        except BaseException:
+            self.lower_bound.counter -= 1
+            raise
+
     def __exit__(
         self,
         typ: type[BaseException] | None,
@@ -212,6 +288,14 @@ class CappedSemaphore:
         tb: TracebackType | None,
     ) -> None:
         self.release()
+
+    async def __aexit__(
+        self,
+        typ: type[BaseException] | None,
+        val: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.release_async()
 
     @property
     def balance(self) -> int:

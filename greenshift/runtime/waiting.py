@@ -1,6 +1,8 @@
 """How the runtime's primitives block: a green thread waits on an asyncio future.
 
-A primitive registers a future as a waiter and blocks on it with `block`. Whoever wakes the
+A primitive registers a future as a waiter and blocks on it with `block` (sync methods, in
+a green thread) or awaits it with `wait` (the `*_async` methods, in any coroutine on the
+loop); both share the waiter, so sync and async waiters queue in one line. Whoever wakes the
 waiter resolves the future with what the waiter gets (an item, a permit, an outcome), so the
 hand-off happens at wake-up time, as eventlet's hub did by switching straight into the
 waiter. If the wait is interrupted after that (a `Timeout`, a kill, a cancelled task), the
@@ -15,7 +17,7 @@ from typing import Any
 
 from greenshift.runtime.bridge import awaitlet, current_target
 
-__all__ = ["TIMED_OUT", "block", "discard", "handed", "in_loop_callback"]
+__all__ = ["TIMED_OUT", "block", "discard", "handed", "in_loop_callback", "wait"]
 
 
 class _TimedOut:
@@ -46,6 +48,21 @@ def block(
     handle = future.get_loop().call_later(timeout, expire, future)
     try:
         return awaitlet(future)
+    finally:
+        handle.cancel()
+
+
+async def wait(
+    future: asyncio.Future[Any],
+    timeout: float | None = None,
+    expire: Callable[[asyncio.Future[Any]], None] = _expire,
+) -> Any:
+    """`block` for coroutines: await `future`; after `timeout`, `expire(future)` runs."""
+    if timeout is None:
+        return await future
+    handle = future.get_loop().call_later(timeout, expire, future)
+    try:
+        return await future
     finally:
         handle.cancel()
 

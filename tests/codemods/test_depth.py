@@ -1332,14 +1332,14 @@ TRANSFORMS = [
         async def f_async():
             ev = Event()
             await asyncio.sleep(0)
-            return ev.wait()
+            return await ev.wait_async()
 
 
         def f():
             return awaitlet(f_async())
         """,
-        ["GS182"],
-        id="blocking event wait reported",
+        [],
+        id="event wait awaited in its awaitable form",
     ),
     pytest.param(
         1,

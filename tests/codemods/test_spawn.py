@@ -480,7 +480,7 @@ def test_with_sleep_at_the_default_depth() -> None:
     )
     output = result.output.decode() if result.output else ""
     assert "eventlet" not in output
-    assert "spawn(work)" in output and "t.wait()" in output
+    assert "spawn(work)" in output and "await t.wait_async()" in output
     assert "from greenshift.runtime import awaitlet, spawn\n" in output
     assert run(output, depth=1).status == UNCHANGED
 

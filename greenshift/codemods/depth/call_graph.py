@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from greenshift.codemods.depth import reasons
+from greenshift.codemods.depth import provenance, reasons
 from greenshift.codemods.depth.model import (
     PLAIN,
     POOL_MAP,
@@ -58,6 +58,23 @@ BLOCKING_METHODS: dict[str, frozenset[str]] = {
     "GreenThread": frozenset({"wait"}),
     "GreenPool": frozenset({"spawn", "waitall", "imap", "starmap"}),
 }
+#: The blocking methods that have an awaitable form ``NAME_async`` with the same semantics.
+ASYNC_METHODS: dict[str, frozenset[str]] = {
+    "Event": frozenset({"wait"}),
+    "Queue": frozenset({"get", "put", "join"}),
+    "LightQueue": frozenset({"get", "put"}),
+    "LifoQueue": frozenset({"get", "put", "join"}),
+    "PriorityQueue": frozenset({"get", "put", "join"}),
+    "Semaphore": frozenset({"acquire"}),
+    "BoundedSemaphore": frozenset({"acquire"}),
+    "CappedSemaphore": frozenset({"acquire", "release"}),
+    "GreenThread": frozenset({"wait"}),
+    "GreenPool": frozenset({"waitall"}),
+}
+#: Runtime objects that are async context managers too (``async with sem:``).
+SEMAPHORES = frozenset({"Semaphore", "BoundedSemaphore", "CappedSemaphore"})
+#: Runtime functions that return a GreenThread.
+SPAWNERS = frozenset({"spawn", "spawn_after"})
 #: Decorators that only say how the function is bound: a twin call does what a call did.
 TRANSPARENT = frozenset(
     {
@@ -78,7 +95,7 @@ class Site:
 
     node: cst.CSTNode
     path: tuple[cst.CSTNode, ...]  # from the module down to ``node``
-    action: str  # await, call, spawn-wait, pool-for, pool-list, pool-comp
+    action: str  # await, call, spawn-wait, pool-for, pool-list, pool-comp, method, with
     target: str | None = None
     form: str | None = None
     callee: cst.BaseExpression | None = None  # the expression naming the callee
@@ -220,6 +237,10 @@ class _Analyser:
         self.leftovers: list[Leftover] = []
         self.awaits_anything = False
         self.taken: dict[int, set[str]] = {}  # scope id -> twin names handed out there
+        #: module-level names bound once, to a runtime primitive: name -> its class
+        self.module_types: dict[str, str] = {}
+        #: class qualname -> instance attributes provably holding a runtime primitive
+        self.attr_types: dict[str, dict[str, str]] = {}
         #: names some scope binds to a runtime Timeout (or its module): only those are resolved
         self.timeout_roots = {
             name
@@ -241,6 +262,8 @@ class _Analyser:
                         self._module_import(small, (self.module, statement, small))
         awaitlet_local = self._module_local(AWAITLET)
         aio_local = self._module_local(frozenset({AIO}))
+        self.module_types = self._module_types()
+        self.attr_types = provenance.attribute_types(self, body)
         loose = _BodyWalker(self, self.module_scope, None, (self.module,), None, None)
         for statement in body:
             if isinstance(statement, cst.FunctionDef):
@@ -296,6 +319,35 @@ class _Analyser:
             return None
         package = package[: len(package) - levels]
         return ".".join([*package, *([module] if module else [])]) or None
+
+    def _module_types(self) -> dict[str, str]:
+        """Module-level names assigned once, at the top level, from a runtime constructor."""
+        found = {}
+        for statement in self.module.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                assigned = provenance.assigned_name(small)
+                if assigned is None:
+                    continue
+                name, value = assigned
+                kind = self.runtime_kind(value, self.module_scope)
+                if kind is not None and len(self.module_scope.bindings.get(name, ())) == 1:
+                    found[name] = kind
+        return found
+
+    def runtime_kind(self, expr: cst.BaseExpression, scope: Scope) -> str | None:
+        """The runtime class a call to a runtime constructor builds (``spawn`` builds a
+        GreenThread), else None."""
+        if not isinstance(expr, cst.Call):
+            return None
+        resolved = self.qualify(expr.func, scope)
+        if resolved is None or not resolved[0].startswith(RUNTIME + "."):
+            return None
+        name = resolved[0].rsplit(".", 1)[1]
+        if name in SPAWNERS:
+            return "GreenThread"
+        return name if name in BLOCKING_METHODS else None
 
     def _module_local(self, qualnames: frozenset[str]) -> str | None:
         for local, values in self.module_scope.bindings.items():
@@ -366,7 +418,7 @@ class _Analyser:
         self_name = None
         if kind in ("method", "classmethod"):
             self_name = positional[0].name.value if positional else None
-        walker = _BodyWalker(self, scope, node, path, klass, self_name)
+        walker = _BodyWalker(self, scope, node, path, klass, self_name, kind == "method")
         if id(node) in self.unchanged:
             # Awaits nothing: only its name matters (twin names, overrides of split methods).
             self.facts.functions[qualname] = FunctionFacts(
@@ -385,7 +437,13 @@ class _Analyser:
         if existing_twin is not None:
             twin_node = existing_twin
             twin_walker = _BodyWalker(
-                self, self.scopes[id(twin_node)], twin_node, path, klass, self_name
+                self,
+                self.scopes[id(twin_node)],
+                twin_node,
+                path,
+                klass,
+                self_name,
+                kind == "method",
             )
             twin_walker.walk_async()
             io = twin_walker.plain_awaits
@@ -546,8 +604,11 @@ class _BodyWalker:
         path: tuple[cst.CSTNode, ...],
         klass: cst.ClassDef | None,
         self_name: str | None,
+        instance_method: bool = False,
     ) -> None:
         self.analyser = analyser
+        # ``self.attr`` is an instance's attribute only in a plain method.
+        self.instance_method = instance_method
         self.scope = scope
         self.function = node
         self.path: list[cst.CSTNode] = list(path)
@@ -566,6 +627,7 @@ class _BodyWalker:
         self.deferred = 0
         #: local name -> runtime class it was built from (Event, GreenPool, GreenThread...)
         self.local_types: dict[str, str] = {}
+        self._rebound_inside: set[str] | None = None
 
     def walk(self) -> None:
         assert self.function is not None
@@ -600,8 +662,10 @@ class _BodyWalker:
                 if dotted_name(node) is not None:
                     self.name(node)
                     return
-            elif isinstance(node, cst.Assign) and not self.deferred:
+            elif isinstance(node, (cst.Assign, cst.AnnAssign)) and not self.deferred:
                 self.assign(node)
+            elif isinstance(node, cst.With) and not self.deferred:
+                self.with_(node)
             self.visit_children(node)
         finally:
             self.path.pop()
@@ -632,24 +696,58 @@ class _BodyWalker:
         if resolved is not None and resolved[0] in TIMEOUT:
             self.timeouts = True
 
-    def assign(self, node: cst.Assign) -> None:
-        if len(node.targets) != 1 or not isinstance(node.value, cst.Call):
+    def assign(self, node: cst.Assign | cst.AnnAssign) -> None:
+        assigned = provenance.assigned_name(node)
+        if assigned is None:
             return
-        target = node.targets[0].target
-        if not isinstance(target, cst.Name):
-            return
-        kind = self.runtime_kind(node.value)
-        if kind is not None and len(self.scope.bindings.get(target.value, ())) == 1:
-            self.local_types[target.value] = kind
+        name, value = assigned
+        kind = self.runtime_kind(value)
+        if kind is not None and len(self.scope.bindings.get(name, ())) == 1:
+            self.local_types[name] = kind
 
-    def runtime_kind(self, call: cst.Call) -> str | None:
-        resolved = self.analyser.qualify(call.func, self.scope_here())
-        if resolved is None or not resolved[0].startswith(RUNTIME + "."):
+    def runtime_kind(self, expr: cst.BaseExpression) -> str | None:
+        return self.analyser.runtime_kind(expr, self.scope_here())
+
+    def receiver_kind(self, expr: cst.BaseExpression) -> str | None:
+        """The runtime class ``expr`` provably holds: a local assigned once from a runtime
+        constructor, a module-level name likewise, ``self.attr`` set once in ``__init__``,
+        or a constructor call itself. None when that cannot be proved."""
+        if isinstance(expr, cst.Call):
+            return self.runtime_kind(expr)
+        if isinstance(expr, cst.Name):
+            name = expr.value
+            found_in, values = _find(self.scope_here(), name)
+            if found_in is self.scope and name in self.local_types:
+                return None if name in self.rebound_inside() else self.local_types[name]
+            if found_in is self.analyser.module_scope and values is not None and len(values) == 1:
+                return self.analyser.module_types.get(name)
             return None
-        name = resolved[0].rsplit(".", 1)[1]
-        if name in ("spawn",):
-            return "GreenThread"
-        return name if name in BLOCKING_METHODS else None
+        if (
+            isinstance(expr, cst.Attribute)
+            and isinstance(expr.value, cst.Name)
+            and self.instance_method
+            and self.klass is not None
+            and expr.value.value == self.self_name
+            and self.scope.bindings.get(expr.value.value) == [None]
+            and _find(self.scope_here(), expr.value.value)[0] is self.scope
+            and expr.value.value not in self.rebound_inside()
+        ):
+            owner = f"{self.analyser.name}.{self.klass.name.value}"
+            return self.analyser.attr_types.get(owner, {}).get(expr.attr.value)
+        return None
+
+    def rebound_inside(self) -> set[str]:
+        """Names of this function that a nested function rebinds (``nonlocal``)."""
+        if self._rebound_inside is None:
+            self._rebound_inside = set()
+            for scope in self.analyser.scopes.values():
+                if scope.nonlocals and scope is not self.scope:
+                    parent = scope.parent
+                    while parent is not None and parent is not self.scope:
+                        parent = parent.parent
+                    if parent is self.scope:
+                        self._rebound_inside |= scope.nonlocals
+        return self._rebound_inside
 
     def call(self, node: cst.Call) -> bool:
         """Note what ``node`` is; True if its children were walked here."""
@@ -668,7 +766,7 @@ class _BodyWalker:
         if self.spawn_wait(node) or self.pool_map(node):
             return True
         self.plain_call(node)
-        self.blocking_method(node)
+        self.primitive_method(node)
         return False
 
     def deferred_awaitlet(self) -> None:
@@ -742,8 +840,7 @@ class _BodyWalker:
             return False
         callee = self._callee(first.value)
         if callee is None:
-            self.blocking.append("spawn(...).wait()")
-            return False
+            return False  # a GreenThread all the same: its wait has an awaitable form
         if not self.in_async:
             self.calls.append(CallFact(callee[0], SPAWN_WAIT))
             self.sites.append(
@@ -806,9 +903,7 @@ class _BodyWalker:
         ):
             action, at = "pool-comp", parent
         if callee is None or action is None or self.in_async:
-            if not self.in_async:
-                self.blocking.append(f"pool.{func.attr.value}(...)")
-            return False
+            return False  # left blocking: reported as the pool's method
         self.calls.append(CallFact(callee[0], POOL_MAP))
         path = tuple(self.path[: len(self.path) - (3 if action == "pool-list" else 2) + 1])
         self.sites.append(
@@ -821,21 +916,36 @@ class _BodyWalker:
             self.visit(arg)
         return True
 
-    def blocking_method(self, node: cst.Call) -> None:
+    def primitive_method(self, node: cst.Call) -> None:
+        """A blocking method of a runtime primitive: the twin awaits its awaitable form
+        when the receiver is provably that primitive; otherwise it is reported."""
         func = node.func
-        if not isinstance(func, cst.Attribute):
+        if not isinstance(func, cst.Attribute) or self.in_async:
             return
-        kind = None
-        if isinstance(func.value, cst.Name):
-            kind = self.local_types.get(func.value.value)
-        elif isinstance(func.value, cst.Call):
-            kind = self.runtime_kind(func.value)
-        if kind is not None and func.attr.value in BLOCKING_METHODS.get(kind, ()):
-            self.blocking.append(f"{kind}.{func.attr.value}()")
+        kind = self.receiver_kind(func.value)
+        if kind is None:
+            return
+        method = func.attr.value
+        if method in ASYNC_METHODS.get(kind, ()):
+            self.sites.append(Site(node, tuple(self.path), "method", callee=func))
+        elif method in BLOCKING_METHODS.get(kind, ()):
+            self.blocking.append(f"{kind}.{method}()")
+
+    def with_(self, node: cst.With) -> None:
+        """``with sem:`` on provable semaphores becomes ``async with sem:``."""
+        if node.asynchronous is not None or self.in_async:
+            return
+        kinds = [self.receiver_kind(item.item) for item in node.items]
+        if all(kind in SEMAPHORES for kind in kinds):
+            self.sites.append(Site(node, tuple(self.path), "with"))
+        elif any(kind in SEMAPHORES for kind in kinds):
+            self.blocking.append("with on a semaphore and other context managers")
 
     def await_(self, node: cst.Await) -> None:
         """In an existing twin: an await of another twin is an edge, any other is I/O."""
         expr = node.expression
+        if isinstance(expr, cst.Call) and self._primitive_await(expr):
+            return  # a primitive's awaitable form: the wait the sync method did, no I/O
         if isinstance(expr, cst.Call):
             callee = self._callee(expr.func)
             if callee is not None:
@@ -846,6 +956,15 @@ class _BodyWalker:
                     self.calls.append(CallFact(f"{owner}.{facade}", form))
                     return
         self.plain_awaits = True
+
+    def _primitive_await(self, call: cst.Call) -> bool:
+        """``await x.wait_async()`` and the like, on a provable runtime primitive."""
+        func = call.func
+        if not isinstance(func, cst.Attribute) or not func.attr.value.endswith("_async"):
+            return False
+        kind = self.receiver_kind(func.value)
+        method = func.attr.value[: -len("_async")]
+        return kind is not None and method in ASYNC_METHODS.get(kind, ())
 
     def _facade_of(self, owner: str, twin: str) -> str | None:
         """The facade name for a twin name (``fetch_async`` -> ``fetch``), by convention."""

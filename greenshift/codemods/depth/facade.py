@@ -12,8 +12,9 @@
                                              \"\"\"Fetch a row.\"\"\"
                                              return awaitlet(fetch_async(key, retries=retries))
 
-The twin comes first and holds the body, with ``await x`` for each ``awaitlet(x)`` and
-``await g_async(...)`` for each call of a function that has a twin. The facade keeps the
+The twin comes first and holds the body, with ``await x`` for each ``awaitlet(x)``,
+``await g_async(...)`` for each call of a function that has a twin, and the awaitable form
+of each blocking call on a runtime primitive (``await q.get_async()``, ``async with sem:``). The facade keeps the
 name, signature, defaults, decorators, docstring and return annotation, and passes every
 parameter on as it was bound: positional-only and regular ones by position, ``*args``,
 keyword-only ones by keyword, ``**kwargs``. Defaults stay on both (the analysis only splits
@@ -143,6 +144,15 @@ class FacadeSplitter(cst.CSTTransformer):
         if action == "await":
             assert isinstance(node, cst.Call)
             return _await(node.args[0].value, node, site)
+        if action == "method":
+            # A runtime primitive's blocking method: await its awaitable form.
+            assert isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+            name = cst.Name(f"{node.func.attr.value}_async")
+            call = node.with_changes(func=node.func.with_changes(attr=name), lpar=(), rpar=())
+            return _await(call, node, site)
+        if action == "with":
+            assert isinstance(node, cst.With)
+            return node.with_changes(asynchronous=cst.Asynchronous())
         if action == "call":
             assert isinstance(node, cst.Call) and rewrite.callee is not None
             call = node.with_changes(func=rewrite.callee, lpar=(), rpar=())

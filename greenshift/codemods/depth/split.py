@@ -150,7 +150,7 @@ def _plan_function(
         _note(result, info, reasons.facade_decorator(name, decorator))
     blocking = list(info.blocking)
     for site in info.sites:
-        if site.action == "await":
+        if site.action in ("await", "method", "with"):
             edits.rewrites[id(site.node)] = Rewrite(site)
             continue
         assert site.target is not None and site.form is not None
@@ -158,6 +158,12 @@ def _plan_function(
         callee = None
         if twin is not None:
             callee = _twin_callee(site, twin, graph, edits)
+        if callee is None and site.action == "spawn-wait":
+            # No twin to await in place: the green thread still runs; await its result.
+            assert isinstance(site.node, cst.Call)
+            waited = Site(site.node, site.path, "method", callee=site.node.func)
+            edits.rewrites[id(site.node)] = Rewrite(waited)
+            continue
         if callee is None:
             if twin is not None or site.action != "call":
                 blocking.append(_describe(site))
