@@ -289,3 +289,37 @@ def test_scan_table_lists_the_island(tmp_path: Path) -> None:
 def test_scan_depth_0_has_no_island(tmp_path: Path) -> None:
     done = _scan(tmp_path, "--depth", "0", "--format", "json")
     assert json.loads(done.stdout)["island"] == []
+
+
+# -- tests that call split helpers stay tests ----------------------------------------------
+
+
+def test_test_functions_stay_sync_and_call_the_facades(tmp_path: Path) -> None:
+    (tmp_path / "helpers.py").write_text(
+        "import eventlet\n\n\ndef wait():\n    eventlet.sleep(0)\n    return 'waited'\n"
+    )
+    test_source = (
+        "import unittest\n\nfrom helpers import wait\n\n\n"
+        "class T(unittest.TestCase):\n    def test_a(self):\n        self.assertEqual(wait(), 'waited')\n\n\n"
+        "def test_b():\n    assert wait() == 'waited'\n"
+    )
+    (tmp_path / "test_x.py").write_text(test_source)
+    found = discover([str(tmp_path)], [])
+    results = run(found.files, Options(mode="apply", depth=3), jobs=1)
+    # A twin named test_*_async would be collected as another (never awaited) test.
+    assert (tmp_path / "test_x.py").read_text() == test_source
+    assert "async def wait_async" in (tmp_path / "helpers.py").read_text()
+    assert CHANGED not in {r.status for r in results if r.display.endswith("test_x.py")}
+
+
+def test_a_test_that_sleeps_itself_is_converted_inline_and_noted(tmp_path: Path) -> None:
+    (tmp_path / "test_y.py").write_text(
+        "import eventlet\n\n\ndef test_c():\n    eventlet.sleep(0)\n"
+    )
+    found = discover([str(tmp_path)], [])
+    (result,) = run(found.files, Options(mode="apply", depth=2), jobs=1)
+    assert (tmp_path / "test_y.py").read_text() == (
+        "import asyncio\nfrom greenshift.runtime import awaitlet\n\n\n"
+        "def test_c():\n    awaitlet(asyncio.sleep(0))\n"
+    )
+    assert [d.code for d in result.diagnostics] == ["GS184"]

@@ -558,6 +558,10 @@ class _Analyser:
             return reasons.generator(name)
         if name.startswith("__") and name.endswith("__"):
             return reasons.special_method(name)
+        if name.startswith("test"):
+            # pytest and unittest collect test* functions and methods: a twin would run
+            # as a second, never-awaited test. Tests are callers; the facade serves them.
+            return reasons.test_function(name)
         if walker.timeouts:
             return reasons.timeout_inside(name)
         if kind in ("method", "classmethod") and self_name is None:

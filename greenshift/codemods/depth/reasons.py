@@ -26,6 +26,8 @@ CODES: dict[str, str] = {
     "is awaited outside greenshift's runtime)",
     "GS183": "decorator kept on the facade only: the twin is undecorated and other twins "
     "call this one through its facade",
+    "GS184": "test function kept synchronous: it calls the facades (a twin would be "
+    "collected as another test)",
 }
 
 HINTS: dict[str, str] = {
@@ -40,6 +42,7 @@ HINTS: dict[str, str] = {
     "GS181": "rename one of the two if the chosen name reads badly",
     "GS182": "use the primitive's awaitable form when the twin must run on plain asyncio",
     "GS183": "check the decorator does not need to see the function's body or its awaits",
+    "GS184": "nothing to do: the test keeps calling the sync facade",
 }
 
 
@@ -82,6 +85,14 @@ def timeout_inside(name: str) -> Reason:
 
 def special_method(name: str) -> Reason:
     return "GS177", f"special method {name}() left synchronous"
+
+
+def test_function(name: str) -> Reason:
+    return (
+        "GS184",
+        f"test {name}() kept synchronous: it calls the sync facades (test runners would "
+        f"collect a twin {name}_async() as another test)",
+    )
 
 
 def no_self(name: str) -> Reason:
