@@ -401,16 +401,16 @@ class EventletCodemod(VisitorBasedCodemodCommand):
         position = 0
         if body and _is_docstring(body[0]):
             position = 1
-        while position < len(body) and _is_future_import(body[position]):
+        while position < len(body) and is_future_import(body[position]):
             position += 1
         start = position
         for offset, statement in enumerate(body[start:]):
-            if _is_import(statement):
+            if is_import_statement(statement):
                 position = start + offset
                 break
         new_lines: list[cst.BaseStatement] = list(self._new_import_lines())
         following = body[position] if position < len(body) else None
-        if following is not None and _is_import(following):
+        if following is not None and is_import_statement(following):
             # Head of the import block: take over its leading comments and blank lines.
             above, own = split_annotations(following.leading_lines)
             new_lines[0] = new_lines[0].with_changes(leading_lines=above)
@@ -459,7 +459,8 @@ def _is_docstring(statement: cst.BaseStatement) -> bool:
     )
 
 
-def _is_future_import(statement: cst.BaseStatement) -> bool:
+def is_future_import(statement: cst.BaseStatement) -> bool:
+    """`from __future__ import ...`: new imports must go below it."""
     return (
         isinstance(statement, cst.SimpleStatementLine)
         and bool(statement.body)
@@ -469,7 +470,8 @@ def _is_future_import(statement: cst.BaseStatement) -> bool:
     )
 
 
-def _is_import(statement: cst.BaseStatement) -> bool:
+def is_import_statement(statement: cst.BaseStatement) -> bool:
+    """A line of `import` or `from ... import` statements."""
     return (
         isinstance(statement, cst.SimpleStatementLine)
         and bool(statement.body)

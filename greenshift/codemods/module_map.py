@@ -23,14 +23,14 @@ the runtime's thread pool: ``awaitlet(asyncio.to_thread(subprocess.run, ...))``,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 import libcst as cst
 
 from greenshift.codemods.base import EventletCodemod, ImportSpec, Problem, import_conflicts
-from greenshift.codemods.names import STAR_EXPORTS, EventletIndex, EventletRef, Scope, is_eventlet
+from greenshift.codemods.names import STAR_EXPORTS, EventletIndex, EventletRef, is_eventlet
 from greenshift.codemods.reports import unconvertible
 
 ASYNCIO: ImportSpec = ("asyncio", None)
@@ -312,7 +312,7 @@ class ModuleMapCodemod(EventletCodemod):
         at the top? (An eventlet import of the same name counts as gone when every load of
         it is converted.)"""
         name, qualname = plan.local, plan.qualname
-        for scope in _scopes_searched(ref.scope, name):
+        for scope in ref.scope.searched(name):
             if any(
                 is_eventlet(module) and name in STAR_EXPORTS.get(module, ())
                 for module in scope.stars
@@ -344,21 +344,3 @@ class ModuleMapCodemod(EventletCodemod):
         from greenshift.codemods.registry import owner_of  # the registry imports this module
 
         return owner_of(ref.api) is not None
-
-
-def _scopes_searched(scope: Scope, name: str) -> Iterator[Scope]:
-    """The scopes ``Scope.lookup`` consults for ``name``, innermost first."""
-    if name in scope.globals:
-        yield scope.module()
-        return
-    current: Scope | None = scope
-    first = True
-    while current is not None:
-        # A class body's names are invisible to the scopes nested in it.
-        if current.kind != "class" or first:
-            if name in current.globals:
-                yield current.module()
-                return
-            yield current
-        current = current.parent
-        first = False

@@ -176,23 +176,30 @@ class Scope:
                 return [f"{module}.{name}"]
         return None
 
-    def lookup(self, name: str) -> list[str | None] | None:
-        """What ``name`` may be bound to where this scope reads it (None: unbound here,
-        so a builtin or an error)."""
+    def searched(self, name: str) -> Iterator[Scope]:
+        """The scopes a read of ``name`` here consults, innermost first."""
         if name in self.globals:
-            return self.module()._own(name)
+            yield self.module()
+            return
         scope: Scope | None = self
         current = True
         while scope is not None:
             # A class body's names are invisible to the scopes nested in it.
             if scope.kind != "class" or current:
                 if name in scope.globals:
-                    return scope.module()._own(name)
-                found = scope._own(name)
-                if found is not None:
-                    return found
+                    yield scope.module()
+                    return
+                yield scope
             scope = scope.parent
             current = False
+
+    def lookup(self, name: str) -> list[str | None] | None:
+        """What ``name`` may be bound to where this scope reads it (None: unbound here,
+        so a builtin or an error)."""
+        for scope in self.searched(name):
+            found = scope._own(name)
+            if found is not None:
+                return found
         return None
 
     def resolve(self, name: str) -> str | None:

@@ -17,13 +17,13 @@ greenshift.runtime`` instead; GS106 only if ``greenshift`` itself is taken.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import ClassVar
 
 import libcst as cst
 
 from greenshift.codemods.base import EventletCodemod, ImportSpec, Problem
-from greenshift.codemods.names import STAR_EXPORTS, EventletIndex, EventletRef, Scope, is_eventlet
+from greenshift.codemods.names import STAR_EXPORTS, EventletIndex, EventletRef, is_eventlet
 
 RUNTIME = "greenshift.runtime"
 RUNTIME_MODULE: ImportSpec = (RUNTIME, None)
@@ -83,7 +83,7 @@ class RuntimeRenameCodemod(EventletCodemod):
         """Will ``NAME`` read where ``ref`` is mean the runtime's, once imported at the top?"""
         name = self.RENAMES[ref.api]
         qualname = f"{RUNTIME}.{name}"
-        for scope in _scopes_searched(ref.scope, name):
+        for scope in ref.scope.searched(name):
             if any(
                 is_eventlet(module) and name in STAR_EXPORTS.get(module, ())
                 for module in scope.stars
@@ -118,21 +118,3 @@ def _in_value_pattern(ref: EventletRef) -> bool:
     if isinstance(parent, cst.MatchValue):
         return True
     return isinstance(parent, cst.MatchMappingElement) and parent.key is ref.node
-
-
-def _scopes_searched(scope: Scope, name: str) -> Iterator[Scope]:
-    """The scopes ``Scope.lookup`` consults for ``name``, innermost first."""
-    if name in scope.globals:
-        yield scope.module()
-        return
-    current: Scope | None = scope
-    first = True
-    while current is not None:
-        # A class body's names are invisible to the scopes nested in it.
-        if current.kind != "class" or first:
-            if name in current.globals:
-                yield current.module()
-                return
-            yield current
-        current = current.parent
-        first = False

@@ -362,7 +362,9 @@ def _awaitlet_client(awaitable: Awaitable[T], current: greenlet) -> T:
         hub = state.hub
     assert hub is not None
     # Stepping happens inside the driver's task, on its loop; the sync code around it
-    # sees no running loop, so it can call awaitlet again.
+    # sees no running loop, so it can call awaitlet again. The loop below is awaitlet's,
+    # switching to the hub instead of the worker's driver; awaitlet keeps its own copy
+    # inline because it is the hot path.
     previous = _get_running_loop()
     _set_running_loop(state.loop)
     try:

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from greenshift.codemods.base import is_future_import, is_import_statement
 from greenshift.codemods.depth.call_graph import FunctionInfo, Site
 
 _TRAILER_PARENTS = (cst.Attribute, cst.Subscript, cst.Call)
@@ -332,10 +333,10 @@ def _add_import(module: cst.Module, names: list[str]) -> cst.Module:
     statement = cst.parse_statement(f"from greenshift.runtime import {', '.join(names)}")
     body = list(module.body)
     position = 1 if body and _is_docstring(body[0]) else 0
-    while position < len(body) and _is_future(body[position]):
+    while position < len(body) and is_future_import(body[position]):
         position += 1
     following = body[position] if position < len(body) else None
-    if following is not None and _is_import(following):
+    if following is not None and is_import_statement(following):
         statement = statement.with_changes(leading_lines=following.leading_lines)
         body[position] = following.with_changes(leading_lines=())
     else:
@@ -347,24 +348,6 @@ def _add_import(module: cst.Module, names: list[str]) -> cst.Module:
             )
     body.insert(position, statement)
     return module.with_changes(body=body)
-
-
-def _is_future(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and bool(statement.body)
-        and isinstance(statement.body[0], cst.ImportFrom)
-        and isinstance(statement.body[0].module, cst.Name)
-        and statement.body[0].module.value == "__future__"
-    )
-
-
-def _is_import(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and bool(statement.body)
-        and isinstance(statement.body[0], (cst.Import, cst.ImportFrom))
-    )
 
 
 def _without(node: cst.ImportFrom, locals_: set[str]) -> cst.ImportFrom:
