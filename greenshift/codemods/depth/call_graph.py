@@ -22,6 +22,7 @@ import libcst as cst
 
 from greenshift.codemods.depth import provenance, reasons
 from greenshift.codemods.depth.model import (
+    INSTANCE,
     PLAIN,
     POOL_MAP,
     SELF,
@@ -163,11 +164,14 @@ def analyse(
     path: str,
     local_only: bool = False,
     unchanged: frozenset[int] = frozenset(),
+    instances: bool = True,
 ) -> ModuleGraph:
     """``local_only``: record calls into this module only (no project index to resolve others).
     ``unchanged``: ids of functions known to await nothing (the inline codemods left them as
-    they were in a file that had no awaitlet): their bodies are not walked."""
-    return _Analyser(module, module_name, path, local_only, unchanged).run()
+    they were in a file that had no awaitlet): their bodies are not walked.
+    ``instances``: follow calls on instances of the project's classes (a caller of a method
+    is at level 2 at least: depth 1 never needs them)."""
+    return _Analyser(module, module_name, path, local_only, unchanged, instances).run()
 
 
 def _find(scope: Scope, name: str) -> tuple[Scope | None, list[str | None] | None]:
@@ -222,8 +226,10 @@ class _Analyser:
         path: str,
         local_only: bool = False,
         unchanged: frozenset[int] = frozenset(),
+        instances: bool = True,
     ) -> None:
         self.module = module
+        self.instances = instances
         self.unchanged = unchanged
         self.local_only = local_only
         self.prefix = module_name + "."
@@ -241,6 +247,10 @@ class _Analyser:
         self.module_types: dict[str, str] = {}
         #: class qualname -> instance attributes provably holding a runtime primitive
         self.attr_types: dict[str, dict[str, str]] = {}
+        #: the same for instances of the project's classes (name -> class qualname)
+        self.module_instances: dict[str, str] = {}
+        self._stored: dict[int, set[str]] = {}
+        self.attr_instances: dict[str, dict[str, str]] = {}
         #: names some scope binds to a runtime Timeout (or its module): only those are resolved
         self.timeout_roots = {
             name
@@ -262,8 +272,15 @@ class _Analyser:
                         self._module_import(small, (self.module, statement, small))
         awaitlet_local = self._module_local(AWAITLET)
         aio_local = self._module_local(frozenset({AIO}))
-        self.module_types = self._module_types()
-        self.attr_types = provenance.attribute_types(self, body)
+        stores = provenance.class_stores(body)
+        self.module_types = self._module_types(self.runtime_kind)
+        self.attr_types = provenance.attribute_types(self, body, stores)
+        if self.instances:
+            self.module_instances = self._module_types(self.instance_class)
+            self.attr_instances = provenance.attribute_types(
+                self, body, stores, self.instance_class
+            )
+            self.facts.instances = provenance.instance_shadows(body, self.name, stores)
         loose = _BodyWalker(self, self.module_scope, None, (self.module,), None, None)
         for statement in body:
             if isinstance(statement, cst.FunctionDef):
@@ -272,6 +289,8 @@ class _Analyser:
                 self._class(statement)
             else:
                 loose.visit(statement)  # only to report lambdas that await
+        if self.instances:
+            self._drop_unknown_bases(body)
         return ModuleGraph(
             self.facts,
             self.functions,
@@ -320,8 +339,9 @@ class _Analyser:
         package = package[: len(package) - levels]
         return ".".join([*package, *([module] if module else [])]) or None
 
-    def _module_types(self) -> dict[str, str]:
-        """Module-level names assigned once, at the top level, from a runtime constructor."""
+    def _module_types(self, kind_of: provenance.KindOf) -> dict[str, str]:
+        """Module-level names assigned once, at the top level, from a constructor call:
+        name -> what ``kind_of`` says it builds."""
         found = {}
         for statement in self.module.body:
             if not isinstance(statement, cst.SimpleStatementLine):
@@ -331,7 +351,7 @@ class _Analyser:
                 if assigned is None:
                     continue
                 name, value = assigned
-                kind = self.runtime_kind(value, self.module_scope)
+                kind = kind_of(value, self.module_scope)
                 if kind is not None and len(self.module_scope.bindings.get(name, ())) == 1:
                     found[name] = kind
         return found
@@ -348,6 +368,31 @@ class _Analyser:
         if name in SPAWNERS:
             return "GreenThread"
         return name if name in BLOCKING_METHODS else None
+
+    def instance_class(self, expr: cst.BaseExpression, scope: Scope) -> str | None:
+        """The class ``Name(...)`` or ``module.Name(...)`` instantiates: a class of this
+        module bound once, or an imported name (the index decides whether it is a plain
+        class, see ``ProjectIndex.instance_method``). None for anything else."""
+        if not self.instances or not isinstance(expr, cst.Call):
+            return None
+        if self.runtime_kind(expr, scope) is not None:
+            return None
+        resolved = self.qualify(expr.func, scope)
+        if resolved is None:
+            return None
+        qualname, how = resolved
+        if how == "class" and isinstance(expr.func, cst.Name):
+            return qualname
+        if how == "import" and not self.local_only and not qualname.startswith(RUNTIME + "."):
+            return qualname
+        return None
+
+    def stored_roots(self, node: cst.CSTNode) -> set[str]:
+        """``_stored_roots`` of a function, class or the module, computed once."""
+        found = self._stored.get(id(node))
+        if found is None:
+            found = self._stored[id(node)] = _stored_roots(node)
+        return found
 
     def _module_local(self, qualnames: frozenset[str]) -> str | None:
         for local, values in self.module_scope.bindings.items():
@@ -370,6 +415,17 @@ class _Analyser:
         for statement in node.body.body:
             if isinstance(statement, cst.FunctionDef):
                 self._function(statement, (self.module, node, node.body, statement), node, scope)
+
+    def _drop_unknown_bases(self, body: list[cst.BaseStatement]) -> None:
+        """A base the index cannot follow (a builtin, a name bound twice) may define or
+        intercept any attribute: instances of such classes prove nothing."""
+        for node in body:
+            if not isinstance(node, cst.ClassDef):
+                continue
+            qualname = f"{self.name}.{node.name.value}"
+            spelled = [arg for arg in node.bases if dotted_name(arg.value) != "object"]
+            if len(spelled) != len(self.facts.classes.get(qualname, ())):
+                self.facts.instances.pop(qualname, None)
 
     def leftover(self, node: cst.CSTNode, reason: reasons.Reason) -> None:
         if all(item.node is not node for item in self.leftovers):
@@ -572,6 +628,45 @@ class _Analyser:
         return None
 
 
+def _stored_roots(node: cst.CSTNode) -> set[str]:
+    """The ``x`` (a dotted name: ``db``, ``self.db``) in ``x.attr = ...``, ``x.attr += ...``,
+    ``del x.attr``, ``for x.attr in``, ``with ... as x.attr`` and ``setattr(x, ...)``/
+    ``delattr(x, ...)`` anywhere in ``node``."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        targets: list[cst.BaseExpression] = []
+        if isinstance(current, cst.Assign):
+            targets = [t.target for t in current.targets]
+        elif isinstance(current, (cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor, cst.Del)):
+            targets = [current.target]
+        elif isinstance(current, cst.WithItem) and current.asname is not None:
+            targets = [current.asname.name]
+        elif (
+            isinstance(current, cst.Call)
+            and isinstance(current.func, cst.Name)
+            and current.func.value in ("setattr", "delattr")
+            and current.args
+        ):
+            found.add(dotted_name(current.args[0].value) or "")
+        while targets:
+            target = targets.pop()
+            if isinstance(target, (cst.Tuple, cst.List)):
+                targets.extend(element.value for element in target.elements)
+            elif isinstance(target, cst.StarredElement):
+                targets.append(target.value)
+            elif isinstance(target, cst.Attribute):
+                found.add(dotted_name(target.value) or "")
+        for name in _child_fields(type(current)):
+            value = getattr(current, name)
+            if isinstance(value, cst.CSTNode):
+                stack.append(value)
+            elif type(value) is list or type(value) is tuple:
+                stack.extend(child for child in value if isinstance(child, cst.CSTNode))
+    return found
+
+
 def _rebinds_nonlocal(node: cst.FunctionDef) -> bool:
     body = node.body
     if not isinstance(body, cst.IndentedBlock):
@@ -631,6 +726,8 @@ class _BodyWalker:
         self.deferred = 0
         #: local name -> runtime class it was built from (Event, GreenPool, GreenThread...)
         self.local_types: dict[str, str] = {}
+        #: local name -> project class it was built from
+        self.local_instances: dict[str, str] = {}
         self._rebound_inside: set[str] | None = None
 
     def walk(self) -> None:
@@ -705,9 +802,15 @@ class _BodyWalker:
         if assigned is None:
             return
         name, value = assigned
+        if len(self.scope.bindings.get(name, ())) != 1:
+            return
         kind = self.runtime_kind(value)
-        if kind is not None and len(self.scope.bindings.get(name, ())) == 1:
+        if kind is not None:
             self.local_types[name] = kind
+            return
+        klass = self.analyser.instance_class(value, self.scope_here())
+        if klass is not None:
+            self.local_instances[name] = klass
 
     def runtime_kind(self, expr: cst.BaseExpression) -> str | None:
         return self.analyser.runtime_kind(expr, self.scope_here())
@@ -718,13 +821,48 @@ class _BodyWalker:
         or a constructor call itself. None when that cannot be proved."""
         if isinstance(expr, cst.Call):
             return self.runtime_kind(expr)
+        return self._receiver(
+            expr, self.local_types, self.analyser.module_types, self.analyser.attr_types
+        )
+
+    def receiver_class(self, expr: cst.BaseExpression) -> str | None:
+        """The project class ``expr`` provably is an instance of, by the same proofs as
+        ``receiver_kind``; a local or ``self`` whose attributes this function stores
+        (``db.get = ...``, ``setattr(db, ...)``) proves nothing."""
+        spelled = dotted_name(expr)
+        if spelled is None:
+            return None
+        klass = self._receiver(
+            expr, self.local_instances, self.analyser.module_instances, self.analyser.attr_instances
+        )
+        if klass is None:
+            return None
+        # Where a store could hide: the class for ``self.attr``, the module for a
+        # module-level name, this function for a local.
+        if isinstance(expr, cst.Attribute):
+            region: cst.CSTNode | None = self.klass
+        elif isinstance(expr, cst.Name) and expr.value in self.local_instances:
+            region = self.function
+        else:
+            region = self.analyser.module
+        if region is not None and spelled in self.analyser.stored_roots(region):
+            return None
+        return klass
+
+    def _receiver(
+        self,
+        expr: cst.BaseExpression,
+        local: dict[str, str],
+        module: dict[str, str],
+        attrs: dict[str, dict[str, str]],
+    ) -> str | None:
         if isinstance(expr, cst.Name):
             name = expr.value
             found_in, values = _find(self.scope_here(), name)
-            if found_in is self.scope and name in self.local_types:
-                return None if name in self.rebound_inside() else self.local_types[name]
+            if found_in is self.scope and name in local:
+                return None if name in self.rebound_inside() else local[name]
             if found_in is self.analyser.module_scope and values is not None and len(values) == 1:
-                return self.analyser.module_types.get(name)
+                return module.get(name)
             return None
         if (
             isinstance(expr, cst.Attribute)
@@ -737,7 +875,7 @@ class _BodyWalker:
             and expr.value.value not in self.rebound_inside()
         ):
             owner = f"{self.analyser.name}.{self.klass.name.value}"
-            return self.analyser.attr_types.get(owner, {}).get(expr.attr.value)
+            return attrs.get(owner, {}).get(expr.attr.value)
         return None
 
     def rebound_inside(self) -> set[str]:
@@ -803,6 +941,10 @@ class _BodyWalker:
             resolved = self.analyser.qualify(func, self.scope_here())
             if resolved is not None and resolved[1] in ("def", "class", "import"):
                 target, form = resolved[0], PLAIN
+            elif isinstance(func, cst.Attribute):
+                klass = self.receiver_class(func.value)
+                if klass is not None:
+                    target, form = f"{klass}.{func.attr.value}", INSTANCE
         if target is None:
             return
         if self.in_async:
@@ -812,7 +954,9 @@ class _BodyWalker:
         self.calls.append(CallFact(target, form))
         self.sites.append(Site(node, tuple(self.path), "call", target, form, func))
 
-    def _callee(self, expr: cst.BaseExpression) -> tuple[str, str] | None:
+    def _callee(self, expr: cst.BaseExpression, instances: bool = False) -> tuple[str, str] | None:
+        """``instances``: ``x.m`` on a provable instance counts too (for direct calls only:
+        handing ``x.m`` on to spawn or a pool is not followed)."""
         if (
             isinstance(expr, cst.Attribute)
             and isinstance(expr.value, cst.Name)
@@ -823,6 +967,10 @@ class _BodyWalker:
         resolved = self.analyser.qualify(expr, self.scope_here())
         if resolved is not None and resolved[1] in ("def", "class", "import"):
             return resolved[0], PLAIN
+        if instances and isinstance(expr, cst.Attribute):
+            klass = self.receiver_class(expr.value)
+            if klass is not None:
+                return f"{klass}.{expr.attr.value}", INSTANCE
         return None
 
     def spawn_wait(self, node: cst.Call) -> bool:
@@ -951,7 +1099,7 @@ class _BodyWalker:
         if isinstance(expr, cst.Call) and self._primitive_await(expr):
             return  # a primitive's awaitable form: the wait the sync method did, no I/O
         if isinstance(expr, cst.Call):
-            callee = self._callee(expr.func)
+            callee = self._callee(expr.func, instances=True)
             if callee is not None:
                 target, form = callee
                 owner, _, name = target.rpartition(".")

@@ -2,8 +2,8 @@
 
 Level 1 is a function whose own body does I/O (an ``awaitlet`` call after the inline
 rewrites). A function that calls a level-k function in a way its twin can ``await`` (a
-plain or qualified call, ``self.m(...)``/``cls.m(...)``, ``spawn(f, ...).wait()``,
-``pool.imap(f, ...)``) is at level k + 1. At depth N every function at level <= N is split,
+plain or qualified call, ``self.m(...)``/``cls.m(...)``, ``x.m(...)`` on a provable instance of a project class,
+``spawn(f, ...).wait()``, ``pool.imap(f, ...)``) is at level k + 1. At depth N every function at level <= N is split,
 provided it can be (no ``problem``). Functions split by an earlier run (facades) keep their
 twins and take part in the climb at the level their twin's awaits give them, so a later run
 with a greater depth continues where the last one stopped.
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 
-from greenshift.codemods.depth.model import SELF, FunctionFacts, Plan, ProjectIndex
+from greenshift.codemods.depth.model import INSTANCE, SELF, FunctionFacts, Plan, ProjectIndex
 
 #: Beyond this many levels the climb stops (a guard; real call chains are far shorter).
 MAX_LEVEL = 64
@@ -32,7 +32,7 @@ def plan(index: ProjectIndex, depth: int) -> Plan:
             continue
         for call in caller.calls:
             callee = index.resolve(call.target)
-            if callee is not None and _awaitable(index, callee, call.form):
+            if callee is not None and _awaitable(index, callee, call.form, call.target):
                 callers[callee.qualname].append(caller)
 
     levels: dict[str, int] = {}
@@ -71,10 +71,15 @@ def _spread(
                 queue.append(caller)
 
 
-def _awaitable(index: ProjectIndex, callee: FunctionFacts, form: str) -> bool:
+def _awaitable(index: ProjectIndex, callee: FunctionFacts, form: str, target: str) -> bool:
     """Can a twin await ``callee``'s twin instead of calling it?"""
     if callee.problem is not None or not callee.transparent:
         return False
+    if form == INSTANCE:
+        # ``x = Class(...)``: x's class is exactly ``Class`` (subclasses cannot override
+        # anything on it), but the method must be what ``x.m`` finds.
+        klass, _, name = target.rpartition(".")
+        return index.instance_method(klass, name)
     if form == SELF:
         for override in index.subclasses_overriding(callee.owner, callee.name):
             if override.problem is not None or not (override.io or override.existing):
@@ -87,6 +92,6 @@ def awaitable_twin(index: ProjectIndex, plan_: Plan, target: str, form: str) -> 
     callee = index.resolve(target)
     if callee is None or callee.qualname not in plan_.twins:
         return None
-    if not _awaitable(index, callee, form):
+    if not _awaitable(index, callee, form, target):
         return None
     return plan_.twins[callee.qualname]

@@ -14,6 +14,7 @@ PLAIN = "call"  # f(...), mod.f(...), Class.f(...)
 SELF = "self"  # self.m(...) / cls.m(...): the method as the instance's class sees it
 SPAWN_WAIT = "spawn-wait"  # spawn(f, ...).wait()
 POOL_MAP = "pool-map"  # pool.imap(f, ...) / pool.starmap(f, ...)
+INSTANCE = "instance"  # x.m(...) on a provable instance of the class the target names
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ class ModuleFacts:
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: module-level names bound by imports -> what they stand for (re-exports)
     aliases: dict[str, str] = field(default_factory=dict)
+    #: classes whose call builds a plain instance -> names an instance may hold besides
+    #: the class's methods (``provenance.instance_shadows``)
+    instances: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -62,6 +66,7 @@ class ProjectIndex:
     modules: dict[str, ModuleFacts] = field(default_factory=dict)
     functions: dict[str, FunctionFacts] = field(default_factory=dict)
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    instances: dict[str, frozenset[str]] = field(default_factory=dict)
     #: files that never mention eventlet but hold functions the climb splits
     extra_paths: set[str] = field(default_factory=set)
 
@@ -76,6 +81,7 @@ class ProjectIndex:
         self.modules[module.module] = module
         self.functions.update(module.functions)
         self.classes.update(module.classes)
+        self.instances.update(module.instances)
 
     def resolve(self, target: str, hops: int = 8) -> FunctionFacts | None:
         """The function ``target`` names: directly, through a module's re-export of it, or
@@ -108,6 +114,26 @@ class ProjectIndex:
                     return None
                 return ".".join([alias, *parts[size + 1 :]])
         return None
+
+    def instance_method(self, klass: str, name: str, hops: int = 8) -> bool:
+        """Does ``name`` on a plain instance of ``klass`` surely find a method of the class
+        or its bases? Every class on the way must be analysed and plain (see
+        ``provenance.instance_shadows``) and none may store or assign ``name``."""
+        if hops <= 0:
+            return False
+        while klass not in self.instances:  # a re-export: ``from pkg import DatabaseAPI``
+            aliased = self._alias(klass)
+            if aliased is None or aliased == klass:
+                return False
+            klass, hops = aliased, hops - 1
+            if hops <= 0:
+                return False
+        shadows = self.instances.get(klass)
+        if shadows is None or name in shadows:
+            return False
+        return all(
+            self.instance_method(base, name, hops - 1) for base in self.classes.get(klass, ())
+        )
 
     def subclasses_overriding(self, owner: str, name: str) -> list[FunctionFacts]:
         """Methods named ``name`` in classes that derive (transitively) from ``owner``."""

@@ -7,11 +7,17 @@ constructor in ``__init__`` and nowhere else, neither in the class (or a subclas
 in the same module) nor by ``setattr``/``delattr``, and not bound in the class body (where
 a property or descriptor of that name could stand in the way). Locals and module-level
 names are checked by the body walker with the scopes' bindings.
+
+The same proofs serve instances of the project's own classes (``x = DatabaseAPI()``,
+``self.client = RPCClient(...)``): ``attribute_types`` takes what to recognise, and
+``instance_shadows`` says which classes build plain instances whose methods are what the
+class body says.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -20,6 +26,7 @@ from greenshift.codemods.names import _child_fields
 
 if TYPE_CHECKING:
     from greenshift.codemods.depth.call_graph import _Analyser
+    from greenshift.codemods.names import Scope
 
 _NESTED = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 
@@ -38,12 +45,28 @@ def assigned_name(
     return None
 
 
+#: What a constructor call builds (a runtime class, a project class), or None.
+KindOf = Callable[[cst.BaseExpression, "Scope"], "str | None"]
+
+
+#: class name -> ``_attribute_stores`` of each module-level class, computed once per module
+Stores = dict[str, "Counter[str] | None"]
+
+
+def class_stores(body: list[cst.BaseStatement]) -> Stores:
+    return {s.name.value: _attribute_stores(s) for s in body if isinstance(s, cst.ClassDef)}
+
+
 def attribute_types(
-    analyser: _Analyser, body: list[cst.BaseStatement]
+    analyser: _Analyser,
+    body: list[cst.BaseStatement],
+    stores: Stores,
+    kind_of: KindOf | None = None,
 ) -> dict[str, dict[str, str]]:
-    """For each module-level class (by qualified name): attribute -> runtime class."""
+    """For each module-level class (by qualified name): attribute -> what ``kind_of`` says
+    its one constructor call in ``__init__`` builds (by default: a runtime class)."""
+    kind_of = kind_of or analyser.runtime_kind
     classes = {s.name.value: s for s in body if isinstance(s, cst.ClassDef)}
-    stores = {name: _attribute_stores(node) for name, node in classes.items()}
     found: dict[str, dict[str, str]] = {}
     for name, node in classes.items():
         counted = stores[name]
@@ -56,7 +79,7 @@ def attribute_types(
         if "*" in own:
             continue
         types = {}
-        for attr, kind in _init_assignments(analyser, node).items():
+        for attr, kind in _init_assignments(analyser, node, kind_of).items():
             if counted[attr] != 1 or attr in own:
                 continue
             if any(stores[sub][attr] for sub in subclasses):  # type: ignore[index]
@@ -67,8 +90,42 @@ def attribute_types(
     return found
 
 
-def _init_assignments(analyser: _Analyser, klass: cst.ClassDef) -> dict[str, str]:
-    """``self.attr = Constructor(...)`` in ``__init__``'s own body: attr -> runtime class."""
+#: Class members through which an instance's attribute lookup or construction may differ
+#: from what the class body says.
+_HOOKS = frozenset({"__new__", "__getattr__", "__getattribute__", "__init_subclass__"})
+
+
+def instance_shadows(
+    body: list[cst.BaseStatement], module: str, stores: Stores
+) -> dict[str, frozenset[str]]:
+    """Classes whose call surely builds a plain instance of them (no decorator, metaclass,
+    ``__new__``, attribute hooks, setattr/delattr): class qualname -> the names an instance
+    may hold other than the class's methods (attributes stored anywhere in the class and
+    names its body binds by assignment), which must not be taken for methods."""
+    found: dict[str, frozenset[str]] = {}
+    for node in body:
+        if not isinstance(node, cst.ClassDef) or node.decorators:
+            continue
+        if any(arg.keyword is not None or arg.star for arg in node.bases):
+            continue  # metaclass=..., **kwargs: construction may be anything
+        stored = stores[node.name.value]
+        own = _class_body_names(node)
+        if stored is None or "*" in own or own & _HOOKS:
+            continue
+        assigned = set()
+        if isinstance(node.body, cst.IndentedBlock):
+            for statement in node.body.body:
+                if isinstance(statement, cst.SimpleStatementLine):
+                    alone = cst.ClassDef(node.name, cst.IndentedBlock([statement]))
+                    assigned |= _class_body_names(alone)
+                elif isinstance(statement, cst.ClassDef):
+                    assigned.add(statement.name.value)
+        found[f"{module}.{node.name.value}"] = frozenset(set(stored) | assigned)
+    return found
+
+
+def _init_assignments(analyser: _Analyser, klass: cst.ClassDef, kind_of: KindOf) -> dict[str, str]:
+    """``self.attr = Constructor(...)`` in ``__init__``'s own body: attr -> its kind."""
     if not isinstance(klass.body, cst.IndentedBlock):
         return {}
     inits = [
@@ -97,7 +154,7 @@ def _init_assignments(analyser: _Analyser, klass: cst.ClassDef) -> dict[str, str
             and target.value.value == receiver
             and value is not None
         ):
-            kind = analyser.runtime_kind(value, scope)
+            kind = kind_of(value, scope)
             if kind is not None:
                 found[target.attr.value] = kind
     return found

@@ -70,7 +70,7 @@ def split_module(
     if project is None and not _imports_greenshift(tree):
         # Nothing awaits here and no other module's twins are known: nothing to split.
         return DepthResult(tree, False)
-    graph = analyse(tree, module_name, path, project is None, unchanged)
+    graph = analyse(tree, module_name, path, project is None, unchanged, depth >= 2)
     if project is None:
         index = ProjectIndex.of([graph.facts])
     else:
