@@ -1,11 +1,16 @@
 """The awaitlet bridge: sync code awaits coroutines by suspending its greenlet.
 
-A green thread is a sync function running in a worker greenlet, driven by a generator
-(`_drive_steps`) that an asyncio task awaits. `awaitlet` steps the awaitable in the calling
-greenlet itself (greenback's idea), so an awaitable that finishes without suspending costs
-no switch, and sync code reached from inside it can call `awaitlet` again at any depth.
-Only when the awaitable really suspends does the worker switch to its driver, which hands
-the future to the task and switches back once the task is woken.
+A job is a sync function running in a worker greenlet. `async_def` runs it for the
+awaiting task, driven by a generator (`_drive_steps`): `awaitlet` steps the awaitable in
+the calling greenlet itself (greenback's idea), so an awaitable that finishes without
+suspending costs no switch, and sync code reached from inside it can call `awaitlet` again
+at any depth. Only when the awaitable really suspends does the worker switch to its driver,
+which hands the future to the task and switches back once the task is woken.
+
+A green thread (`start_job`) starts without a task, from a loop callback, as eventlet's
+hub switched into a greenthread: waits on a future or a timer resume it straight from the
+loop's callback. The first time it awaits anything else (a coroutine may need
+`asyncio.current_task()`), the job moves into a task of its own and stays there.
 
 Plain sync code (a script, a test, a REPL: no loop running in the thread) is driven the
 same way: its greenlet becomes the thread's *client*, stepped by a driver task on the
@@ -20,10 +25,11 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import inspect
 import sys
 import threading
 import types
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any, TypeVar
 
 from greenlet import getcurrent, greenlet
@@ -44,6 +50,7 @@ T = TypeVar("T")
 _DONE = object()  # the worker finished its job; the result is in worker.result
 _FAILED = object()  # the job raised; the exception is in worker.result
 _STOP = object()  # tells the client's driver to stop the hub's loop
+_SUSPENDED = object()  # a task-less job waits; whatever wakes it switches back in
 
 # Parked workers kept per thread; beyond this a finished worker simply ends.
 _MAX_IDLE = 1024
@@ -53,10 +60,14 @@ _MAX_IDLE = 1024
 _GENERATOR_TASKS = sys.version_info < (3, 12)
 
 _CoroutineType = types.CoroutineType
+_TASK_CONTEXT = sys.version_info >= (3, 11)  # create_task(context=...)
+_SLEEP_CODE = asyncio.sleep.__code__
 
 #: The name of the task that steps plain sync code's awaitables (one per thread's loop).
 CLIENT_TASK_NAME = "greenshift-client"
 _set_running_loop = asyncio._set_running_loop
+_enter_task = asyncio.tasks._enter_task
+_leave_task = asyncio.tasks._leave_task
 _get_running_loop = asyncio._get_running_loop
 
 
@@ -75,6 +86,10 @@ class _ThreadState(threading.local):
         # Plain sync code's greenlet, and the greenlet running the loop on its behalf.
         self.client: greenlet | None = None
         self.hub: greenlet | None = None
+        # Task-less jobs under way, and the loop whose `run()` has ended (its green threads
+        # that never started never will).
+        self.jobs: set[_Worker] = set()
+        self.ended: asyncio.AbstractEventLoop | None = None
 
 
 _state = _ThreadState()
@@ -95,9 +110,24 @@ class _Worker(greenlet):
     generation = 0
     green_thread: Any = None
     awaited = False  # awaitlet was called during the job (for assert_await_occurs)
+    # A task-less job: the loop it runs on, what it waits on (a future, or a timer that
+    # resumes it), and a future to resolve when the job ends (run()'s clean-up waits on it).
+    loop: asyncio.AbstractEventLoop | None = None
+    waiting_on: asyncio.Future[Any] | asyncio.TimerHandle | None = None
+    finished: asyncio.Future[None] | None = None
+    # A task-less job moving into a task: the task while the job runs inside it from the
+    # loop callback, and what the job then switched out with (see `_job_message`).
+    entered: asyncio.Task[Any] | None = None
+    handoff: Any = None
+    # The worker's awaitable stepper (see `awaitlet`), and the outcome of its last step.
+    stepper: Generator[Any, Any, None] | None = None
+    step_value: Any = None
+    step_error: BaseException | None = None
 
     def run(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        idle = _state.idle
+        state = _state
+        idle = state.idle
+        jobs = state.jobs
         while True:
             try:
                 self.result = call(fn, args, kwargs)
@@ -106,12 +136,28 @@ class _Worker(greenlet):
                 self.result = exc
                 message = _FAILED
             fn = args = kwargs = None  # type: ignore[assignment]
+            if self.loop is not None:
+                self.loop = None
+                jobs.discard(self)
+                if self.finished is not None:
+                    self.finished.set_result(None)
+                    self.finished = None
             self.interrupt = self.task = self.green_thread = None
             self.generation += 1
             if len(idle) >= _MAX_IDLE:
+                self.stepper = None  # it refers back to this worker
                 return message
             idle.append(self)
             fn, args, kwargs = self.parent.switch(message)
+
+    def resume(self, _: object = None) -> None:
+        """Switch back into this task-less job (a loop callback: a future's or a timer's)."""
+        current = getcurrent()
+        if self.parent is not current:
+            self.parent = current
+        message = self.switch(None)
+        if message is not _SUSPENDED:
+            _job_message(self, message)
 
 
 def call(fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
@@ -143,17 +189,34 @@ def _drive_steps(
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
     assert_await_occurs: bool = False,
+    adopted: bool = False,
 ) -> Generator[Any, None, Any]:
     # A generator, so that the task resumes it natively: a suspension costs one switch pair.
-    if worker is None:  # taken at the first step: a task cancelled before it takes none
-        worker = _take_worker()
-    current = getcurrent()
-    if worker.parent is not current:
-        worker.parent = current
-    worker.gr_context = current.gr_context  # share the task's context
-    worker.task = asyncio.current_task()  # what `interrupt` cancels
-    worker.awaited = False
-    message = worker.switch(fn, args, kwargs)
+    if not adopted:
+        if worker is None:  # taken at the first step: a task cancelled before it takes none
+            worker = _take_worker()
+        current = getcurrent()
+        if worker.parent is not current:
+            worker.parent = current
+        worker.gr_context = current.gr_context  # share the task's context
+        worker.task = asyncio.current_task()  # what `interrupt` cancels
+        worker.awaited = False
+        message = worker.switch(fn, args, kwargs)
+    else:
+        # A task-less job moved into this task (see `_job_message`); what it switched out
+        # with waits in worker.handoff, unless the job ended before this first step.
+        assert worker is not None
+        generation = worker.generation
+        try:
+            yield
+        except BaseException as exc:
+            if worker.generation != generation:
+                return None  # the job is over; nothing left to cancel
+            message = _cancel_handoff(worker, exc)
+        else:
+            if worker.generation != generation:
+                return None
+            message, worker.handoff = worker.handoff, None
     while True:
         if message is None or getattr(message, "_asyncio_future_blocking", False):
             # Our awaitlet stepped its coroutine to this future (or bare yield): hand it on.
@@ -245,6 +308,107 @@ def start_task(
     return loop.create_task(steps)  # type: ignore[arg-type]
 
 
+def start_job(
+    loop: asyncio.AbstractEventLoop,
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    when: float | None = None,
+) -> asyncio.Handle | asyncio.Task[Any]:
+    """Run `fn(*args)` as a green thread on `loop`: from a callback on its next turn, or at
+    loop time `when`. Cancel what it returns to keep it from starting.
+
+    On a loop the runtime does not own (`async_def` under `asyncio.run`), the job is a task
+    from the start, so that the loop's owner cancels it at the end like its other tasks.
+    """
+    if loop is not _state.loop:
+        if when is None:
+            return start_task(loop, fn, args)
+        return loop.create_task(_start_task_at(loop, when, fn, args))
+    if when is None:
+        return loop.call_soon(_start_job, loop, fn, args)
+    return loop.call_at(when, _start_job, loop, fn, args)
+
+
+async def _start_task_at(
+    loop: asyncio.AbstractEventLoop, when: float, fn: Callable[..., Any], args: tuple[Any, ...]
+) -> None:
+    await asyncio.sleep(when - loop.time())
+    await _drive(_take_worker(), fn, args, {})
+
+
+def _start_job(
+    loop: asyncio.AbstractEventLoop, fn: Callable[..., Any], args: tuple[Any, ...]
+) -> None:
+    state = _state
+    if state.ended is loop:
+        return  # run() has returned: a green thread that never got a turn never runs
+    worker = state.idle.pop() if state.idle else _Worker()
+    current = getcurrent()
+    if worker.parent is not current:
+        worker.parent = current
+    worker.gr_context = current.gr_context  # the spawner's context, copied by call_soon
+    worker.loop = loop
+    state.jobs.add(worker)
+    message = worker.switch(fn, args, {})
+    if message is not _SUSPENDED:
+        _job_message(worker, message)
+
+
+def _job_message(worker: _Worker, message: Any) -> None:
+    """Act on what a task-less job switched out with, other than a plain suspension."""
+    task = worker.entered
+    if task is not None:
+        # It took its task during this callback (see `_take_task`) and has now suspended
+        # in it, or ended: its step inside the task is over.
+        worker.entered = None
+        _leave_task(task.get_loop(), task)
+    if message is _DONE:
+        worker.result = None  # an adopting task's first step finds the job over
+    elif message is _FAILED:
+        error, worker.result = worker.result, None
+        raise error  # only KeyboardInterrupt and SystemExit reach here from a green thread
+    else:
+        if task is None:
+            # An awaitable the upstream awaitlet() or SQLAlchemy's await_only() hands over:
+            # a task steps it, and drives the job from now on.
+            _adopting_task(worker)
+        worker.handoff = message  # the task's first step takes it from here
+
+
+def _adopting_task(worker: _Worker) -> asyncio.Task[Any]:
+    """A task to drive `worker`'s job from now on. Its generator is stepped once here, so
+    that a cancellation before the task's first step still reaches the job."""
+    loop = worker.loop
+    assert loop is not None
+    steps = _drive_steps(worker, None, (), {}, adopted=True)  # type: ignore[arg-type]
+    if not _GENERATOR_TASKS:
+        steps = _drive_coroutine(steps)
+    steps.send(None)
+    if _TASK_CONTEXT:  # the job's own context, rather than a copy of it
+        task = loop.create_task(steps, context=worker.gr_context)  # type: ignore[arg-type,call-arg]
+    else:
+        task = loop.create_task(steps)  # type: ignore[arg-type]
+    worker.task = task
+    return task
+
+
+def _cancel_handoff(worker: _Worker, exc: BaseException) -> Any:
+    """The adopting task was cancelled before its first step: pass that on to the job."""
+    pending, worker.handoff = worker.handoff, None
+    if pending is not None and getattr(pending, "_asyncio_future_blocking", None) is not None:
+        pending.cancel()  # the future its coroutine waits on, as a task's cancel() would
+    elif pending is not None:  # an upstream awaitable, never stepped
+        _close(pending)
+        if worker.interrupt is not None and isinstance(exc, asyncio.CancelledError):
+            exc = _take_interrupt(worker)
+            _uncancel(worker)
+    return _deliver(worker, exc)
+
+
+async def _drive_coroutine(steps: Generator[Any, None, Any]) -> Any:
+    return await steps
+
+
 def _iterate(awaitable: Awaitable[T]) -> Any:
     if isinstance(awaitable, (types.CoroutineType, types.GeneratorType)):
         return awaitable  # a coroutine, or a @types.coroutine generator
@@ -257,24 +421,158 @@ def awaitlet(awaitable: Awaitable[T]) -> T:
     if type(current) is not _Worker:
         return _awaitlet_outside_worker(awaitable, current)
     current.awaited = True
-    steps = awaitable if type(awaitable) is _CoroutineType else _iterate(awaitable)
-    try:
-        yielded = steps.send(None)
-        while True:
-            try:
-                value = current.parent.switch(yielded)  # suspended until the task is woken
-            except BaseException as exc:
-                yielded = steps.throw(exc)
-            else:
-                yielded = steps.send(value)
-    except StopIteration as stop:
+    if current.task is None and current.loop is not None:
+        if type(awaitable) is _CoroutineType:
+            if awaitable.cr_code is _SLEEP_CODE and _is_fresh(awaitable):  # type: ignore[attr-defined]
+                return _sleep_without_task(current, awaitable)  # type: ignore[arg-type]
+        elif _is_future_of(awaitable, current.loop):
+            return _wait_future(current, awaitable)  # type: ignore[arg-type]
+        _take_task(current)
+    if type(awaitable) is not _CoroutineType:
+        awaitable = _iterate(awaitable)
+    # Stepped here, in the calling worker; each suspension goes to the task's driver.
+    stepper = current.stepper
+    if stepper is None or stepper.gi_running:  # none yet, or this is a nested call
+        stepper = _new_stepper(current)
+    yielded = stepper.send(awaitable)
+    while yielded is not _FINISHED:
+        try:
+            value = current.parent.switch(yielded)  # suspended until the task is woken
+        except BaseException as exc:
+            yielded = stepper.throw(exc)
+        else:
+            yielded = stepper.send(value)
+    error = current.step_error
+    if error is None:
+        value, current.step_value = current.step_value, None
         # If the awaitable swallowed an interrupt's cancellation, the interrupt stays
         # pending and is raised at this green thread's next wait.
-        return stop.value  # type: ignore[no-any-return]
-    except asyncio.CancelledError:
-        if current.interrupt is None:
-            raise
+        return value  # type: ignore[no-any-return]
+    current.step_error = None
+    if current.interrupt is not None and isinstance(error, asyncio.CancelledError):
         raise _take_interrupt(current) from None
+    raise error
+
+
+_FINISHED = object()  # a stepper is done with its awaitable; the worker holds the outcome
+
+
+@types.coroutine
+def _step_awaitables(worker: _Worker) -> Generator[Any, Any, None]:
+    # `yield from` takes the awaitable's result in C; stepping it with send() from Python
+    # would raise and catch a StopIteration per call.
+    while True:
+        awaitable = yield _FINISHED
+        try:
+            worker.step_value = yield from awaitable
+        except BaseException as exc:
+            worker.step_error = exc
+
+
+def _new_stepper(worker: _Worker) -> Generator[Any, Any, None]:
+    stepper = _step_awaitables(worker)
+    stepper.send(None)
+    if worker.stepper is None:
+        worker.stepper = stepper  # kept with the worker; a nested call's is dropped after
+    return stepper
+
+
+def _is_future_of(awaitable: Any, loop: asyncio.AbstractEventLoop) -> bool:
+    return (
+        getattr(type(awaitable), "_asyncio_future_blocking", None) is not None
+        and awaitable.get_loop() is loop
+    )
+
+
+def _wait_future(current: _Worker, future: asyncio.Future[T]) -> T:
+    """Wait in a task-less job: the future's done callback switches straight back in."""
+    if not future.done():
+        resume = current.resume
+        future.add_done_callback(resume)
+        current.waiting_on = future
+        try:
+            current.parent.switch(_SUSPENDED)
+        except BaseException:
+            future.remove_done_callback(resume)
+            raise
+        finally:
+            current.waiting_on = None
+    if current.interrupt is not None:
+        raise _take_interrupt(current)  # it cancelled the future, or came after its result
+    return future.result()
+
+
+def _is_fresh(coro: types.CoroutineType[Any, Any, Any]) -> bool:
+    return inspect.getcoroutinestate(coro) == inspect.CORO_CREATED
+
+
+def _sleep_without_task(current: _Worker, coro: types.CoroutineType[Any, Any, T]) -> T:
+    """`asyncio.sleep(delay, result)` in a task-less job, the call converted code makes most
+    (`eventlet.sleep` becomes it): done as the coroutine would, on a timer (or the loop's
+    next turn), but with no task to step it in."""
+    arguments = coro.cr_frame.f_locals
+    delay, result = arguments["delay"], arguments["result"]
+    coro.close()
+    loop = current.loop
+    assert loop is not None
+    suspend_until(loop, None if delay <= 0 else loop.time() + delay)
+    return result  # type: ignore[no-any-return]
+
+
+def _take_task(current: _Worker) -> None:
+    """Move the calling task-less job into a task of its own, for good: coroutines may use
+    `asyncio.current_task()` (timeouts do), and they are stepped here inside that task.
+
+    The job goes on at once, as inside the task's step; the loop callback that switched
+    into it ends that step when the job next switches out (see `_job_message`).
+    """
+    task = _adopting_task(current)
+    _enter_task(task.get_loop(), task)
+    current.entered = task
+
+
+def suspend_until(loop: asyncio.AbstractEventLoop, when: float | None) -> None:
+    """Suspend the calling green thread until loop time `when` (None: the loop's next turn)."""
+    current = getcurrent()
+    if type(current) is _Worker and current.task is None and current.loop is loop:
+        # A task-less job: the loop's callback itself resumes it, no future needed.
+        if when is None:
+            # The job's own context: the callback only switches into it, so a copy of the
+            # caller's would be made for nothing. An interrupt is seen when it wakes.
+            loop.call_soon(current.resume)
+            timer = None
+        else:
+            timer = current.waiting_on = loop.call_at(when, current.resume)
+        try:
+            current.parent.switch(_SUSPENDED)
+        except BaseException:
+            if timer is not None:
+                timer.cancel()
+            raise
+        finally:
+            current.waiting_on = None
+        if current.interrupt is not None:
+            raise _take_interrupt(current)
+        return
+    if when is None:
+        awaitlet(_yield_once())
+        return
+    waiter = loop.create_future()
+    timer = loop.call_at(when, _wake, waiter)
+    try:
+        awaitlet(waiter)
+    finally:
+        timer.cancel()
+
+
+@types.coroutine
+def _yield_once() -> Generator[None, None, None]:
+    yield  # asyncio's "run me again on the next turn of the loop"
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 def _close(awaitable: Any) -> None:
@@ -424,12 +722,29 @@ def interrupt(target: Target, error: BaseException) -> bool:
     """
     thread, generation = target
     if type(thread) is _Worker:
-        if thread.generation != generation or thread.dead or thread.task is None:
+        if thread.generation != generation or thread.dead:
             return False
+        if thread.task is None:
+            return _interrupt_job(thread, error)
     elif generation < 0 or thread is not _state.client or getattr(thread, "task", None) is None:
         return False
     thread.interrupt = error
     thread.task.cancel()
+    return True
+
+
+def _interrupt_job(thread: _Worker, error: BaseException) -> bool:
+    loop = thread.loop
+    if loop is None:
+        return False
+    thread.interrupt = error
+    waiting, thread.waiting_on = thread.waiting_on, None  # one wake-up, however many interrupts
+    if isinstance(waiting, asyncio.TimerHandle):
+        waiting.cancel()
+        loop.call_soon(thread.resume)
+    elif waiting is not None:
+        waiting.cancel()  # its done callback resumes the job
+    # Otherwise it waits for the loop's next turn, and sees the interrupt when it wakes.
     return True
 
 
@@ -444,11 +759,18 @@ def get_loop() -> asyncio.AbstractEventLoop:
     return loop
 
 
-async def async_def(
+def async_def(
     fn: Callable[..., T], *args: Any, assert_await_occurs: bool = False, **kwargs: Any
-) -> T:
-    """Run sync `fn` in a green thread of the awaiting task; `fn` may call `awaitlet`."""
-    return await _drive(_take_worker(), fn, args, kwargs, assert_await_occurs)
+) -> Coroutine[Any, Any, T]:
+    """Run sync `fn` in a green thread of the awaiting task; `fn` may call `awaitlet`.
+
+    Returns the driver itself rather than a coroutine around it: every suspension of the
+    job passes through each frame of the await chain, so one frame fewer is cheaper.
+    """
+    steps = _drive_steps(None, fn, args, kwargs, assert_await_occurs)
+    if _GENERATOR_TASKS:
+        return steps  # type: ignore[return-value]
+    return _drive_coroutine(steps)
 
 
 def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -479,16 +801,29 @@ async def _run_main(fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[st
         return await _drive(_take_worker(), fn, args, kwargs)
     finally:
         # Cancel leftovers before the loop's current batch gives them another step.
+        loop = asyncio.get_running_loop()
+        _state.ended = loop
         this = asyncio.current_task()
         for task in asyncio.all_tasks():
             if task is not this:
                 task.cancel()
+        for worker in _jobs_of(loop):
+            _interrupt_job(worker, asyncio.CancelledError())
+
+
+def _jobs_of(loop: asyncio.AbstractEventLoop) -> list[_Worker]:
+    return [worker for worker in _state.jobs if worker.loop is loop and worker.task is None]
 
 
 def _cancel_remaining(loop: asyncio.AbstractEventLoop) -> None:
+    _state.ended = loop
     tasks = asyncio.all_tasks(loop)
-    if not tasks:
-        return
     for task in tasks:
         task.cancel()
-    loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+    waits: list[asyncio.Future[Any]] = list(tasks)
+    for worker in _jobs_of(loop):
+        _interrupt_job(worker, asyncio.CancelledError())
+        worker.finished = loop.create_future()
+        waits.append(worker.finished)
+    if waits:
+        loop.run_until_complete(asyncio.gather(*waits, return_exceptions=True))

@@ -10,8 +10,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import traceback
-import types
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from typing import Any
 
 from greenlet import GreenletExit, greenlet
@@ -38,36 +37,19 @@ def sleep(seconds: float = 0) -> None:
     """Yield to other green threads for at least `seconds` (0: one turn of the loop)."""
     loop = bridge.get_loop()
     if seconds > 0:
-        waiter = loop.create_future()
-        timer = loop.call_later(seconds, _wake, waiter)
-        try:
-            bridge.awaitlet(waiter)
-        finally:
-            timer.cancel()
+        bridge.suspend_until(loop, loop.time() + seconds)
     elif _timer_due(loop):
         # eventlet's sleep(0) is a timer, so timers already due (a Timeout that expired
         # while this thread was busy) fire before it resumes; asyncio would resume a bare
         # yield first. Queue behind them only when there are any.
-        waiter = loop.create_future()
-        loop.call_at(loop.time(), _wake, waiter)
-        bridge.awaitlet(waiter)
+        bridge.suspend_until(loop, loop.time())
     else:
-        bridge.awaitlet(_yield_once())
-
-
-@types.coroutine
-def _yield_once() -> Generator[None, None, None]:
-    yield  # asyncio's "run me again on the next turn of the loop"
+        bridge.suspend_until(loop, None)
 
 
 def _timer_due(loop: asyncio.AbstractEventLoop) -> bool:
     scheduled = getattr(loop, "_scheduled", None)  # asyncio's own loops keep a heap of timers
     return bool(scheduled) and not scheduled[0].cancelled() and scheduled[0].when() <= loop.time()
-
-
-def _wake(waiter: asyncio.Future[None]) -> None:
-    if not waiter.done():
-        waiter.set_result(None)
 
 
 class GreenThread:
@@ -82,7 +64,7 @@ class GreenThread:
         "_links",
         "_worker",
         "_waiters",
-        "_task",
+        "_start",
         "__weakref__",
     )
 
@@ -103,13 +85,12 @@ class GreenThread:
         self._worker: Any = None
         self._waiters: list[asyncio.Future[None]] | None = None
         loop = bridge.get_loop()
-        if delay is not None and delay > 0:
-            # Like eventlet's timers, the delay counts from the spawn call.
-            task = loop.create_task(self._start_at(loop.time() + delay, fn, args, kwargs))
-        else:
-            task = bridge.start_task(loop, self._main, (fn, args, kwargs))
-        task._log_destroy_pending = False  # one that never got a turn vanishes, as in eventlet
-        self._task: asyncio.Task[None] | None = task
+        # Like eventlet's timers, a delay counts from the spawn call.
+        when = loop.time() + delay if delay is not None and delay > 0 else None
+        start = bridge.start_job(loop, self._main, (fn, args, kwargs), when)
+        if isinstance(start, asyncio.Task):
+            start._log_destroy_pending = False  # one that never got a turn vanishes, as in eventlet
+        self._start: asyncio.Handle | asyncio.Task[None] | None = start
 
     @classmethod
     def _run_inline(
@@ -118,7 +99,7 @@ class GreenThread:
         """Run `fn` in the calling green thread, with a handle that holds its result."""
         thread = cls.__new__(cls)
         thread._started, thread._finished, thread._dead = True, False, False
-        thread._result = thread._error = thread._worker = thread._task = None
+        thread._result = thread._error = thread._worker = thread._start = None
         thread._waiters = None
         thread._links = None
         try:
@@ -129,13 +110,6 @@ class GreenThread:
         thread._finish(result, None)
         return thread
 
-    async def _start_at(
-        self, when: float, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> None:
-        loop = asyncio.get_running_loop()
-        await asyncio.sleep(when - loop.time())
-        await bridge._drive(bridge._take_worker(), self._main, (fn, args, kwargs), {})
-
     def _main(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         # Runs in the green thread itself, so links may block, as under eventlet. The
         # outcome stays here, for wait(); the task itself always ends cleanly.
@@ -143,6 +117,7 @@ class GreenThread:
         worker.green_thread = self
         self._worker = worker
         self._started = True
+        self._start = None  # nothing left to cancel; the handle would keep its context alive
         try:
             result = bridge.call(fn, args, kwargs)
         except GreenletExit as exc:
@@ -272,8 +247,8 @@ def kill(thread: GreenThread | greenlet, *throw_args: Any) -> None:
     error = _exception_from(throw_args)
     if not thread._started:
         thread._started = True
-        if thread._task is not None:
-            thread._task.cancel()
+        if thread._start is not None:
+            thread._start.cancel()
         thread._finish(None, error)
         return
     worker = thread._worker

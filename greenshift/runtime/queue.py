@@ -17,7 +17,7 @@ from collections.abc import Generator
 from typing import Any
 
 from greenshift.runtime import waiting
-from greenshift.runtime.bridge import awaitlet, get_loop
+from greenshift.runtime.bridge import awaitlet, get_loop, suspend_until
 from greenshift.runtime.event import Event
 from greenshift.runtime.waiting import TIMED_OUT, discard, handed, in_loop_callback
 
@@ -139,7 +139,7 @@ class LightQueue:
                 return
             raise Full
         if self._hand_over(item):
-            awaitlet(_yield())  # the getter runs before put returns
+            suspend_until(get_loop(), None)  # the getter runs before put returns
             return
         putter = self._add_putter(item, block)
         try:

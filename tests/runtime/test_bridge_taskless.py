@@ -1,0 +1,256 @@
+"""Green threads start without a task and move into one when they first await a coroutine.
+
+Waits on futures and timers resume a task-less green thread straight from the loop's
+callback; these tests pin down what must not change when a thread takes its task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from greenshift.runtime import (
+    Event,
+    GreenletExit,
+    Timeout,
+    awaitlet,
+    kill,
+    run,
+    sleep,
+    spawn,
+)
+from greenshift.runtime.bridge import current_target, interrupt
+
+from .bridge_support import no_leaks  # noqa: F401
+
+
+class Stop(Exception):
+    pass
+
+
+async def immediate(value: Any) -> Any:
+    return value
+
+
+def test_coroutines_see_one_current_task_for_the_whole_job() -> None:
+    async def current() -> asyncio.Task[Any] | None:
+        await asyncio.sleep(0)
+        return asyncio.current_task()
+
+    def job() -> tuple[Any, Any]:
+        sleep(0.001)  # a timer wait first, before any task exists
+        return awaitlet(current()), awaitlet(current())
+
+    first, second = run(lambda: spawn(job).wait())
+    assert first is not None
+    assert first is second
+
+
+def test_asyncio_timeout_works_in_a_spawned_thread_after_timer_waits() -> None:
+    async def slow() -> str:
+        async with asyncio.timeout(0.01):
+            await asyncio.sleep(10)
+        return "not reached"
+
+    def job() -> str:
+        sleep(0)
+        try:
+            return awaitlet(slow())
+        except TimeoutError:
+            return "timed out"
+
+    assert run(lambda: spawn(job).wait()) == "timed out"
+
+
+def test_the_first_coroutine_starts_in_the_same_turn() -> None:
+    # Taking a task must not cost the thread its place: the coroutine's first step runs
+    # before a thread spawned after it starts, as eventlet would run the whole call.
+    log: list[str] = []
+
+    async def noted() -> None:
+        log.append("A coroutine")
+        await asyncio.sleep(0)
+
+    def a() -> None:
+        log.append("A")
+        awaitlet(noted())
+        log.append("A done")
+
+    def main() -> None:
+        first = spawn(a)
+        second = spawn(log.append, "B")
+        first.wait()
+        second.wait()
+
+    run(main)
+    assert log == ["A", "A coroutine", "B", "A done"]
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 50])
+def test_jobs_ending_while_taking_a_task_keep_their_results(count: int) -> None:
+    # A job may end before its new task's first step, and its worker may start another
+    # job in that gap, which suspends; each task must still drive its own job.
+    async def later(value: int) -> int:
+        await asyncio.sleep(0.001)
+        return value
+
+    def job(index: int) -> int:
+        return awaitlet(immediate(index) if index % 2 == 0 else later(index)) * 2
+
+    def main() -> list[int]:
+        threads = [spawn(job, index) for index in range(count)]
+        return [thread.wait() for thread in threads]
+
+    assert run(main) == [index * 2 for index in range(count)]
+
+
+def test_kill_before_the_new_task_first_step_reaches_the_coroutine() -> None:
+    log: list[str] = []
+
+    async def guarded() -> None:
+        try:
+            await asyncio.sleep(10)
+        finally:
+            log.append("coroutine unwound")
+
+    def victim() -> None:
+        awaitlet(guarded())
+
+    def main() -> None:
+        thread = spawn(victim)
+        sleep(0)  # the victim took its task; that task has not stepped yet
+        kill(thread)
+        with pytest.raises(GreenletExit):
+            thread.wait()
+
+    run(main)
+    assert log == ["coroutine unwound"]
+
+
+@pytest.mark.parametrize("wait", ["timer", "future", "next turn"])
+def test_two_interrupts_wake_a_task_less_wait_once(wait: str) -> None:
+    log: list[str] = []
+    event = Event()
+
+    def victim() -> None:
+        try:
+            if wait == "timer":
+                sleep(10)
+            elif wait == "future":
+                event.wait()
+            else:
+                sleep(0)
+        except Stop as exc:
+            log.append(f"stopped: {exc}")
+        # Woken once, it waits normally afterwards.
+        sleep(0.001)
+        log.append("slept again")
+
+    targets: list[Any] = []
+
+    def main() -> None:
+        thread = spawn(lambda: (targets.append(current_target()), victim()))
+        sleep(0)  # the victim is in its first wait
+        target = targets[0]
+        assert interrupt(target, Stop("first"))
+        assert interrupt(target, Stop("second"))
+        thread.wait()
+
+    run(main)
+    assert log == ["stopped: second", "slept again"]
+
+
+def test_timeout_interrupts_a_task_less_timer_sleep() -> None:
+    def job() -> str:
+        try:
+            with Timeout(0.01):
+                sleep(10)
+        except Timeout:
+            return "timed out"
+        return "slept"
+
+    assert run(lambda: spawn(job).wait()) == "timed out"
+
+
+def test_interrupt_is_refused_once_the_job_has_ended() -> None:
+    targets: list[Any] = []
+
+    def job() -> None:
+        targets.append(current_target())
+
+    def main() -> None:
+        spawn(job).wait()
+        assert not interrupt(targets[0], Stop("late"))
+
+    run(main)
+
+
+def test_asyncio_sleep_returns_its_result_without_a_task() -> None:
+    def job() -> tuple[Any, Any, Any]:
+        return (
+            awaitlet(asyncio.sleep(0.001, "later")),
+            awaitlet(asyncio.sleep(0, "now")),
+            asyncio.current_task(),
+        )
+
+    assert run(lambda: spawn(job).wait()) == ("later", "now", None)
+
+
+def test_asyncio_sleep_zero_gives_the_others_one_turn() -> None:
+    log: list[str] = []
+
+    def a() -> None:
+        log.append("a1")
+        awaitlet(asyncio.sleep(0))
+        log.append("a2")
+
+    def b() -> None:
+        log.append("b1")
+        awaitlet(asyncio.sleep(0))
+        log.append("b2")
+
+    def main() -> None:
+        threads = [spawn(a), spawn(b)]
+        for thread in threads:
+            thread.wait()
+
+    run(main)
+    assert log == ["a1", "b1", "a2", "b2"]
+
+
+@pytest.mark.parametrize("how", ["kill", "Timeout"])
+def test_asyncio_sleep_without_a_task_is_interrupted(how: str) -> None:
+    def job() -> str:
+        try:
+            if how == "Timeout":
+                with Timeout(0.01):
+                    awaitlet(asyncio.sleep(10))
+            else:
+                awaitlet(asyncio.sleep(10))
+        except Timeout:
+            return "timed out"
+        return "slept"
+
+    def main() -> Any:
+        thread = spawn(job)
+        if how == "kill":
+            sleep(0)
+            kill(thread)
+        try:
+            return thread.wait()
+        except GreenletExit:
+            return "killed"
+
+    assert run(main) == ("killed" if how == "kill" else "timed out")
+
+
+def test_an_asyncio_sleep_awaited_twice_fails_as_in_a_task() -> None:
+    def job() -> None:
+        once = asyncio.sleep(0)
+        awaitlet(once)
+        with pytest.raises(RuntimeError, match="cannot reuse already awaited coroutine"):
+            awaitlet(once)
+
+    run(lambda: spawn(job).wait())
