@@ -90,6 +90,7 @@ class _ThreadState(threading.local):
         # that never started never will).
         self.jobs: set[_Worker] = set()
         self.ended: asyncio.AbstractEventLoop | None = None
+        self.cancelled: set[object] = set()  # what run()'s clean-up has cancelled already
 
 
 _state = _ThreadState()
@@ -801,29 +802,36 @@ async def _run_main(fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[st
         return await _drive(_take_worker(), fn, args, kwargs)
     finally:
         # Cancel leftovers before the loop's current batch gives them another step.
-        loop = asyncio.get_running_loop()
-        _state.ended = loop
-        this = asyncio.current_task()
-        for task in asyncio.all_tasks():
-            if task is not this:
-                task.cancel()
-        for worker in _jobs_of(loop):
-            _interrupt_job(worker, asyncio.CancelledError())
+        _cancel_leftovers(asyncio.get_running_loop(), asyncio.current_task())
 
 
-def _jobs_of(loop: asyncio.AbstractEventLoop) -> list[_Worker]:
-    return [worker for worker in _state.jobs if worker.loop is loop and worker.task is None]
+def _cancel_leftovers(loop: asyncio.AbstractEventLoop, main: asyncio.Task[Any] | None) -> None:
+    """Cancel every green thread and task of `loop` once, as `asyncio.run` does: one that
+    handles its cancellation and waits again to clean up is not cancelled a second time."""
+    state = _state
+    if state.ended is not loop:
+        state.ended = loop  # green threads that never started never will
+        state.cancelled = set()
+    cancelled = state.cancelled
+    for task in asyncio.all_tasks(loop):
+        if task is not main and task not in cancelled:
+            cancelled.add(task)
+            task.cancel()
+    for worker in list(state.jobs):
+        if worker.loop is loop and worker.task is None:
+            job = (worker, worker.generation)
+            if job not in cancelled:
+                cancelled.add(job)
+                _interrupt_job(worker, asyncio.CancelledError())
 
 
 def _cancel_remaining(loop: asyncio.AbstractEventLoop) -> None:
-    _state.ended = loop
-    tasks = asyncio.all_tasks(loop)
-    for task in tasks:
-        task.cancel()
-    waits: list[asyncio.Future[Any]] = list(tasks)
-    for worker in _jobs_of(loop):
-        _interrupt_job(worker, asyncio.CancelledError())
-        worker.finished = loop.create_future()
-        waits.append(worker.finished)
+    _cancel_leftovers(loop, None)
+    waits: list[asyncio.Future[Any]] = list(asyncio.all_tasks(loop))
+    for worker in _state.jobs:
+        if worker.loop is loop and worker.task is None:
+            worker.finished = loop.create_future()
+            waits.append(worker.finished)
+    _state.cancelled = set()
     if waits:
         loop.run_until_complete(asyncio.gather(*waits, return_exceptions=True))

@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import awaitlet as upstream
 import pytest
+from sqlalchemy.util import concurrency as sqlalchemy_concurrency
 
 from greenshift.runtime import (
     Event,
@@ -254,3 +256,59 @@ def test_an_asyncio_sleep_awaited_twice_fails_as_in_a_task() -> None:
             awaitlet(once)
 
     run(lambda: spawn(job).wait())
+
+
+@pytest.mark.parametrize(
+    "foreign_await",
+    [upstream.awaitlet, sqlalchemy_concurrency.await_only],
+    ids=["awaitlet-package", "sqlalchemy-await_only"],
+)
+def test_kill_before_a_foreign_awaits_task_steps_never_starts_it(foreign_await: Any) -> None:
+    log: list[str] = []
+
+    async def never() -> None:
+        log.append("coroutine started")
+
+    def victim() -> None:
+        try:
+            foreign_await(never())
+        except GreenletExit:
+            log.append("GreenletExit at the foreign await")
+            raise
+
+    def main() -> None:
+        thread = spawn(victim)
+        sleep(0)  # the victim handed its awaitable over; the new task has not stepped yet
+        kill(thread)
+        with pytest.raises(GreenletExit):
+            thread.wait()
+
+    run(main)
+    assert log == ["GreenletExit at the foreign await"]
+
+
+async def nap(seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
+@pytest.mark.parametrize("in_task", [False, True], ids=["task-less", "in a task"])
+def test_run_cancels_a_leftover_once_and_waits_for_its_clean_up(in_task: bool) -> None:
+    log: list[str] = []
+
+    def wait(seconds: float) -> None:
+        awaitlet(nap(seconds)) if in_task else sleep(seconds)
+
+    def stubborn() -> None:
+        try:
+            wait(10)
+        except asyncio.CancelledError:
+            log.append("cancelled")
+            wait(0.01)  # its clean-up waits again: not cancelled a second time
+            log.append("cleaned up")
+
+    def main() -> None:
+        spawn(stubborn)
+        sleep(0)
+
+    run(main)
+    assert log == ["cancelled", "cleaned up"]
