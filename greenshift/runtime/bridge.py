@@ -622,9 +622,10 @@ def _become_client(current: greenlet) -> None:
     loop = get_loop()
     state.client = current
     current.interrupt = None
-    current.task = loop.create_task(  # type: ignore[arg-type]
-        _drive_client(current, loop), name=CLIENT_TASK_NAME
-    )
+    steps = _drive_client(current, loop)
+    if not _GENERATOR_TASKS:
+        steps = _drive_coroutine(steps)  # type: ignore[assignment]
+    current.task = loop.create_task(steps, name=CLIENT_TASK_NAME)  # type: ignore[arg-type]
     current.task._log_destroy_pending = False  # lives as long as the thread's loop
     hub = state.hub = greenlet(_run_hub, parent=current)
     # The hub runs the loop until the driver's first step switches back here, so that

@@ -44,3 +44,12 @@ class HTTPSConnection(_stdlib.HTTPSConnection):  # noqa: F811
             server_hostname=server_hostname,
             context=self._context,  # type: ignore[attr-defined]
         )
+
+
+def __getattr__(name: str) -> Any:
+    # The standard module's private helpers, which other standard modules reach for
+    # (urllib.request calls `http.client._create_https_context` on Python 3.12+).
+    try:
+        return getattr(_stdlib, name)
+    except AttributeError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
