@@ -425,7 +425,10 @@ def awaitlet(awaitable: Awaitable[T]) -> T:
     if current.task is None and current.loop is not None:
         if type(awaitable) is _CoroutineType:
             if awaitable.cr_code is _SLEEP_CODE and _is_fresh(awaitable):  # type: ignore[attr-defined]
-                return _sleep_without_task(current, awaitable)  # type: ignore[arg-type]
+                delay, result = _sleep_arguments(awaitable)  # type: ignore[arg-type]
+                del awaitable  # closed now; not kept alive while this thread sleeps
+                _sleep_without_task(current, delay)
+                return result  # type: ignore[no-any-return]
         elif _is_future_of(awaitable, current.loop):
             return _wait_future(current, awaitable)  # type: ignore[arg-type]
         _take_task(current)
@@ -507,17 +510,20 @@ def _is_fresh(coro: types.CoroutineType[Any, Any, Any]) -> bool:
     return inspect.getcoroutinestate(coro) == inspect.CORO_CREATED
 
 
-def _sleep_without_task(current: _Worker, coro: types.CoroutineType[Any, Any, T]) -> T:
-    """`asyncio.sleep(delay, result)` in a task-less job, the call converted code makes most
-    (`eventlet.sleep` becomes it): done as the coroutine would, on a timer (or the loop's
-    next turn), but with no task to step it in."""
+def _sleep_arguments(coro: types.CoroutineType[Any, Any, Any]) -> tuple[float, Any]:
+    """The `delay` and `result` of a fresh `asyncio.sleep(...)` call, which is closed."""
     arguments = coro.cr_frame.f_locals
-    delay, result = arguments["delay"], arguments["result"]
     coro.close()
+    return arguments["delay"], arguments["result"]
+
+
+def _sleep_without_task(current: _Worker, delay: float) -> None:
+    """`asyncio.sleep(delay)` in a task-less job, the call converted code makes most
+    (`eventlet.sleep` becomes it): done as the coroutine would, on a timer (or the loop's
+    next turn for delay <= 0), but with no task to step it in."""
     loop = current.loop
     assert loop is not None
     suspend_until(loop, None if delay <= 0 else loop.time() + delay)
-    return result  # type: ignore[no-any-return]
 
 
 def _take_task(current: _Worker) -> None:
