@@ -343,7 +343,7 @@ def _start_job(
     state = _state
     if state.ended is loop:
         return  # run() has returned: a green thread that never got a turn never runs
-    worker = state.idle.pop() if state.idle else _Worker()
+    worker = _take_worker()
     current = getcurrent()
     if worker.parent is not current:
         worker.parent = current
