@@ -17,6 +17,7 @@ from greenlet import GreenletExit, greenlet
 from greenlet import getcurrent as _getcurrent_greenlet
 
 from greenshift.runtime import bridge
+from greenshift.runtime.waiting import in_loop_callback
 
 __all__ = [
     "GreenThread",
@@ -250,12 +251,15 @@ def kill(thread: GreenThread | greenlet, *throw_args: Any) -> None:
         if thread._start is not None:
             thread._start.cancel()
         thread._finish(None, error)
-        return
-    worker = thread._worker
-    if worker is _getcurrent_greenlet():
-        raise error
-    bridge.interrupt((worker, worker.generation), error)
-    sleep(0)  # let the target handle it before the killer goes on
+    else:
+        worker = thread._worker
+        if worker is _getcurrent_greenlet():
+            raise error
+        bridge.interrupt((worker, worker.generation), error)
+    # As eventlet's kill, which switches away and back: the target handles the exception,
+    # and others ready to run get their turn, before the killer goes on.
+    if not in_loop_callback():
+        sleep(0)
 
 
 def spawn(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> GreenThread:
