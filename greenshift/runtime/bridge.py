@@ -43,6 +43,7 @@ __all__ = [
     "get_loop",
     "interrupt",
     "run",
+    "wake",
 ]
 
 T = TypeVar("T")
@@ -91,6 +92,8 @@ class _ThreadState(threading.local):
         self.jobs: set[_Worker] = set()
         self.ended: asyncio.AbstractEventLoop | None = None
         self.cancelled: set[object] = set()  # what run()'s clean-up has cancelled already
+        # Futures that task-less green threads wait on, and who waits (see `wake`).
+        self.waiters: dict[asyncio.Future[Any], _Worker] = {}
 
 
 _state = _ThreadState()
@@ -218,6 +221,10 @@ def _drive_steps(
             if worker.generation != generation:
                 return None
             message, worker.handoff = worker.handoff, None
+            if message is None:
+                # A bare yield: this first step is already the loop's next turn.
+                _reparent(worker)
+                message = worker.switch(None)
     while True:
         if message is None or getattr(message, "_asyncio_future_blocking", False):
             # Our awaitlet stepped its coroutine to this future (or bare yield): hand it on.
@@ -481,6 +488,34 @@ def _new_stepper(worker: _Worker) -> Generator[Any, Any, None]:
     return stepper
 
 
+def wake(future: asyncio.Future[T], value: T, now: bool = True) -> bool:
+    """Resolve `future` with `value` for whoever waits on it; True if the waiter has run.
+
+    Called from a loop callback (a queue's unlock pass, a deadline, a ready socket), a
+    task-less green thread waiting on `future` runs at once, until it waits again, as
+    eventlet's hub switched straight into a greenthread. Anywhere else, for any other
+    waiter, or with `now=False` (an earlier waiter of the same pass had to wait for the
+    next turn, and must not be overtaken), the waiter resumes on the loop's next turn.
+    """
+    worker = _state.waiters.get(future)
+    if worker is None or not now or not _in_plain_callback():
+        future.set_result(value)
+        return False
+    future.remove_done_callback(worker.resume)
+    future.set_result(value)
+    worker.resume()
+    return True
+
+
+def _in_plain_callback() -> bool:
+    # Loop-run code outside any task: a green thread may run nested in it, as in a hub.
+    current = getcurrent()
+    if type(current) is _Worker or current is _state.client:
+        return False
+    loop = _get_running_loop()
+    return loop is not None and asyncio.current_task(loop) is None
+
+
 def _is_future_of(awaitable: Any, loop: asyncio.AbstractEventLoop) -> bool:
     return (
         getattr(type(awaitable), "_asyncio_future_blocking", None) is not None
@@ -489,11 +524,14 @@ def _is_future_of(awaitable: Any, loop: asyncio.AbstractEventLoop) -> bool:
 
 
 def _wait_future(current: _Worker, future: asyncio.Future[T]) -> T:
-    """Wait in a task-less job: the future's done callback switches straight back in."""
+    """Wait in a task-less job: the future's done callback switches straight back in, or
+    `wake` does at once."""
     if not future.done():
         resume = current.resume
         future.add_done_callback(resume)
         current.waiting_on = future
+        waiters = _state.waiters
+        waiters[future] = current
         try:
             current.parent.switch(_SUSPENDED)
         except BaseException:
@@ -501,6 +539,7 @@ def _wait_future(current: _Worker, future: asyncio.Future[T]) -> T:
             raise
         finally:
             current.waiting_on = None
+            waiters.pop(future, None)
     if current.interrupt is not None:
         raise _take_interrupt(current)  # it cancelled the future, or came after its result
     return future.result()

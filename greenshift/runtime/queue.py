@@ -17,7 +17,7 @@ from collections.abc import Generator
 from typing import Any
 
 from greenshift.runtime import waiting
-from greenshift.runtime.bridge import awaitlet, get_loop, suspend_until
+from greenshift.runtime.bridge import awaitlet, get_loop, suspend_until, wake
 from greenshift.runtime.event import Event
 from greenshift.runtime.waiting import TIMED_OUT, discard, handed, in_loop_callback
 
@@ -135,7 +135,7 @@ class LightQueue:
             # Nothing can wait here; hand the item straight to a waiting getter if any.
             if _live(self.getters):
                 self._put(item)
-                self.getters.popleft().set_result(self._get())
+                wake(self.getters.popleft(), self._get())
                 return
             raise Full
         if self._hand_over(item):
@@ -179,7 +179,7 @@ class LightQueue:
         Hand the item over now; the putter then yields so that the getter runs first."""
         if self.maxsize == 0 and _live(self.getters):
             self._put(item)
-            self.getters.popleft().set_result(self._get())
+            wake(self.getters.popleft(), self._get())
             return True
         return False
 
@@ -203,7 +203,7 @@ class LightQueue:
                 if putter.future is future:
                     self.putters.remove(putter)
                     break
-            future.set_result(TIMED_OUT)
+            wake(future, TIMED_OUT)
 
     def _abandon_putter(self, putter: _Putter) -> None:
         # An item already taken stays taken; otherwise the putter leaves the line.
@@ -226,7 +226,7 @@ class LightQueue:
             while _live_putters(self.putters):
                 putter = self.putters.popleft()
                 self._put(putter.item)
-                putter.future.set_result(_ACCEPTED)
+                wake(putter.future, _ACCEPTED)
                 if self.qsize():
                     return self._get()
             raise Empty
@@ -273,7 +273,7 @@ class LightQueue:
     def _expire_getter(self, future: asyncio.Future[Any]) -> None:
         if not future.done():
             discard(self.getters, future)
-            future.set_result(TIMED_OUT)
+            wake(future, TIMED_OUT)
 
     def _abandon_getter(self, getter: asyncio.Future[Any]) -> None:
         # An item handed over to an interrupted getter goes back to the head of the queue.
@@ -294,6 +294,7 @@ class LightQueue:
     def _unlock(self) -> None:
         """Serve blocked getters and putters as far as the queue's state allows."""
         getters, putters = self.getters, self.putters
+        now = True  # waiters run at once, in order, until one has to wait for the next turn
         try:
             while True:
                 has_getter = _live(getters)
@@ -304,19 +305,20 @@ class LightQueue:
                         item = self._get()
                     except BaseException as exc:
                         getter.set_exception(exc)
+                        now = False
                     else:
-                        getter.set_result(item)
+                        now = wake(getter, item, now)
                 elif has_getter and has_putter:
                     # A channel (or a full queue being drained): straight from putter to getter.
                     putter = putters.popleft()
                     getter = getters.popleft()
                     self._put(putter.item)
-                    getter.set_result(self._get())
-                    putter.future.set_result(_ACCEPTED)
+                    now = wake(getter, self._get(), now)
+                    now = wake(putter.future, _ACCEPTED, now)
                 elif has_putter and (self.maxsize is None or self.qsize() < self.maxsize):
                     putter = putters.popleft()
                     self._put(putter.item)
-                    putter.future.set_result(_ACCEPTED)
+                    now = wake(putter.future, _ACCEPTED, now)
                 elif has_putter:
                     # No getter left to pair with: non-blocking putters give up (Full).
                     refused = [p for p in putters if not p.block and not p.future.done()]
@@ -324,7 +326,7 @@ class LightQueue:
                         break
                     for putter in refused:
                         putters.remove(putter)
-                        putter.future.set_result(_REFUSED)
+                        now = wake(putter.future, _REFUSED, now)
                 else:
                     break
         finally:

@@ -12,7 +12,7 @@ import collections
 from types import TracebackType
 from typing import Any
 
-from greenshift.runtime.bridge import get_loop
+from greenshift.runtime.bridge import get_loop, wake
 from greenshift.runtime.waiting import TIMED_OUT, block, discard, handed, wait
 
 __all__ = ["BoundedSemaphore", "CappedSemaphore", "Semaphore"]
@@ -117,7 +117,7 @@ class Semaphore:
     def _expire(self, future: asyncio.Future[Any]) -> None:
         if not future.done():
             discard(self._waiters, future)
-            future.set_result(TIMED_OUT)
+            wake(future, TIMED_OUT)
 
     def _give_back(self) -> None:
         """Return a permit a waiter was handed but could not take (it was interrupted)."""
@@ -164,7 +164,7 @@ class Semaphore:
             future = waiters.popleft()
             if not future.done():
                 self.counter -= 1
-                future.set_result(True)
+                wake(future, True)
                 return
 
     @property

@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from greenshift.runtime.bridge import awaitlet, current_target
+from greenshift.runtime.bridge import awaitlet, current_target, wake
 
 __all__ = ["TIMED_OUT", "block", "discard", "handed", "in_loop_callback", "wait"]
 
@@ -30,7 +30,7 @@ TIMED_OUT: Any = _TimedOut()  # a waiter's result when its own deadline passed f
 
 def _expire(future: asyncio.Future[Any]) -> None:
     if not future.done():
-        future.set_result(TIMED_OUT)
+        wake(future, TIMED_OUT)
 
 
 def block(

@@ -311,3 +311,25 @@ def test_run_cancels_a_leftover_once_and_waits_for_its_clean_up(in_task: bool) -
 
     run(main)
     assert log == ["cancelled", "cleaned up"]
+
+
+def test_a_bare_yield_right_after_taking_a_task_costs_one_turn() -> None:
+    log: list[str] = []
+
+    async def step() -> None:
+        log.append("a1")
+        await asyncio.sleep(0)
+        log.append("a2")
+
+    def b() -> None:
+        log.append("b1")
+        sleep(0)
+        log.append("b2")
+
+    def main() -> None:
+        threads = [spawn(lambda: awaitlet(step())), spawn(b)]
+        for thread in threads:
+            thread.wait()
+
+    run(main)
+    assert log == ["a1", "b1", "a2", "b2"]

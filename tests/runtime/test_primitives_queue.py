@@ -263,10 +263,18 @@ def test_timeout_interrupting_get_and_put_loses_nothing(go: Any) -> None:
     assert go(body) == [0, 0, 1, "a"]
 
 
-def _spawn_getter(q: Any) -> tuple[Any, list[Any]]:
+async def _in_a_task() -> None:
+    pass
+
+
+def _spawn_getter(q: Any, in_task: bool = True) -> tuple[Any, list[Any]]:
     targets: list[Any] = []
 
     def getter() -> Any:
+        if in_task:
+            # A green thread in a task resumes on the loop's turn after the hand-off,
+            # which leaves a gap to interrupt it in; a task-less one runs at once.
+            awaitlet(_in_a_task())
         targets.append(current_target())
         try:
             return q.get()
@@ -289,6 +297,16 @@ def test_item_handed_to_an_interrupted_getter_is_put_back(cls: Any) -> None:
     assert (q.qsize(), q.get_nowait(), q.getting()) == (1, 7, 0)
     if cls is not LightQueue:
         assert q.unfinished_tasks == 1  # counted once, when it was put
+
+
+def test_a_task_less_getter_takes_the_item_within_the_unlock_pass() -> None:
+    # As eventlet's unlock pass switches straight into the getter: no gap to interrupt in.
+    q = Queue()
+    gt, targets = _spawn_getter(q, in_task=False)
+    q.put(7)
+    get_loop().call_soon(interrupt, targets[0], Boom())
+    assert gt.wait() == 7
+    assert q.qsize() == 0
 
 
 def test_item_handed_to_an_interrupted_getter_goes_to_the_next() -> None:

@@ -23,7 +23,7 @@ import weakref
 from collections.abc import Iterable
 from typing import Any
 
-from greenshift.runtime.bridge import awaitlet, get_loop
+from greenshift.runtime.bridge import awaitlet, get_loop, wake
 from greenshift.runtime.net import dns
 
 __all__ = ["GreenSocket", "wrap"]
@@ -45,7 +45,7 @@ _CLOSED: Any = object()
 
 def _expire(future: asyncio.Future[Any]) -> None:
     if not future.done():
-        future.set_result(_TIMED_OUT)
+        wake(future, _TIMED_OUT)
 
 
 class _Interest:
@@ -73,7 +73,7 @@ class _Interest:
         if waiter is None:
             self.drop()
         elif not waiter.done():
-            waiter.set_result(None)
+            wake(waiter, None)  # the waiting green thread runs now, as in eventlet's hub
 
     def registered_with(self, loop: asyncio.AbstractEventLoop, fd: int) -> bool:
         handle = self.handle

@@ -21,6 +21,7 @@ MODULES = (
     "queues",
     "semaphores",
     "tpool",
+    "schedules",
 )
 
 PREFIX = "scenario_"
