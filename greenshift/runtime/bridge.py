@@ -125,8 +125,7 @@ class _Worker(greenlet):
     handoff: Any = None
     # The worker's awaitable stepper (see `awaitlet`), and the outcome of its last step.
     stepper: Generator[Any, Any, None] | None = None
-    step_value: Any = None
-    step_error: BaseException | None = None
+    outcome: _Outcome | None = None
 
     def run(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         state = _state
@@ -149,7 +148,6 @@ class _Worker(greenlet):
             self.interrupt = self.task = self.green_thread = None
             self.generation += 1
             if len(idle) >= _MAX_IDLE:
-                self.stepper = None  # it refers back to this worker
                 return message
             idle.append(self)
             fn, args, kwargs = self.parent.switch(message)
@@ -453,35 +451,49 @@ def awaitlet(awaitable: Awaitable[T]) -> T:
             yielded = stepper.throw(exc)
         else:
             yielded = stepper.send(value)
-    error = current.step_error
+    outcome = current.outcome
+    error = outcome.error
     if error is None:
-        value, current.step_value = current.step_value, None
+        value, outcome.value = outcome.value, None
         # If the awaitable swallowed an interrupt's cancellation, the interrupt stays
         # pending and is raised at this green thread's next wait.
         return value  # type: ignore[no-any-return]
-    current.step_error = None
+    outcome.error = None
     if current.interrupt is not None and isinstance(error, asyncio.CancelledError):
         raise _take_interrupt(current) from None
     raise error
 
 
-_FINISHED = object()  # a stepper is done with its awaitable; the worker holds the outcome
+_FINISHED = object()  # a stepper is done with its awaitable; its outcome holds the result
+
+
+class _Outcome:
+    """What a worker's stepper last got: a value, or an exception."""
+
+    __slots__ = ("value", "error")
+
+    def __init__(self) -> None:
+        self.value: Any = None
+        self.error: BaseException | None = None
 
 
 @types.coroutine
-def _step_awaitables(worker: _Worker) -> Generator[Any, Any, None]:
+def _step_awaitables(outcome: _Outcome) -> Generator[Any, Any, None]:
     # `yield from` takes the awaitable's result in C; stepping it with send() from Python
     # would raise and catch a StopIteration per call.
     while True:
         awaitable = yield _FINISHED
         try:
-            worker.step_value = yield from awaitable
+            outcome.value = yield from awaitable
         except BaseException as exc:
-            worker.step_error = exc
+            outcome.error = exc
 
 
 def _new_stepper(worker: _Worker) -> Generator[Any, Any, None]:
-    stepper = _step_awaitables(worker)
+    if worker.outcome is None:
+        worker.outcome = _Outcome()
+    # A nested call's stepper shares the outcome: each call reads it as soon as it is set.
+    stepper = _step_awaitables(worker.outcome)
     stepper.send(None)
     if worker.stepper is None:
         worker.stepper = stepper  # kept with the worker; a nested call's is dropped after
