@@ -679,16 +679,15 @@ def _become_client(current: greenlet) -> None:
     loop = get_loop()
     state.client = current
     current.interrupt = None
+    current.handoff = current.entered = None
     steps = _drive_client(current, loop)
     if not _GENERATOR_TASKS:
         steps = _drive_coroutine(steps)  # type: ignore[assignment]
+    steps.send(None)  # primed: see `_drive_client`
     current.task = loop.create_task(steps, name=CLIENT_TASK_NAME)  # type: ignore[arg-type]
     current.task._log_destroy_pending = False  # lives as long as the thread's loop
-    hub = state.hub = greenlet(_run_hub, parent=current)
-    # The hub runs the loop until the driver's first step switches back here, so that
-    # the client steps its awaitables inside the driver's task.
-    hub.switch(loop)
-    _set_running_loop(None)
+    # Started at the client's first suspension (see `_awaitlet_client`).
+    state.hub = greenlet(_run_hub, parent=current)
 
 
 def _run_hub(loop: asyncio.AbstractEventLoop) -> None:
@@ -698,7 +697,16 @@ def _run_hub(loop: asyncio.AbstractEventLoop) -> None:
 @types.coroutine
 def _drive_client(client: greenlet, loop: asyncio.AbstractEventLoop) -> Generator[Any, None, None]:
     try:
-        message = client.switch()
+        # Stepped once before the task exists. The client steps its first awaitable inside
+        # this task before the hub starts the loop, and hands over what that yielded.
+        try:
+            yield
+        except BaseException as exc:  # cancelled before this first step
+            message = _cancel_handoff(client, exc)  # type: ignore[arg-type]
+        else:
+            message, client.handoff = client.handoff, None
+            if message is None:
+                message = client.switch(None)  # a bare yield: this step is the next turn
         while message is not _STOP:
             try:
                 yield message
@@ -718,18 +726,43 @@ def _awaitlet_client(awaitable: Awaitable[T], current: greenlet) -> T:
         _become_client(current)
         hub = state.hub
     assert hub is not None
+    loop = state.loop
+    assert loop is not None
     # Stepping happens inside the driver's task, on its loop; the sync code around it
     # sees no running loop, so it can call awaitlet again. The loop below is awaitlet's,
     # switching to the hub instead of the worker's driver; awaitlet keeps its own copy
     # inline because it is the hot path.
     previous = _get_running_loop()
-    _set_running_loop(state.loop)
+    _set_running_loop(loop)
     try:
         steps = _iterate(awaitable)
-        yielded = steps.send(None)
+        task = current.task
+        if hub or current.entered is task:
+            # Inside the driver's step (the hub is paused in it), or nested in a first step.
+            yielded = steps.send(None)
+        else:
+            # The loop has not started: step inside the driver's task all the same, so
+            # that this first wait is queued now, as eventlet's first switch to its hub.
+            _enter_task(loop, task)
+            current.entered = task
+            try:
+                yielded = steps.send(None)
+            finally:
+                if current.entered is task:  # not already left to start the hub
+                    current.entered = None
+                    _leave_task(loop, task)
         while True:
             try:
-                value = hub.switch(yielded)  # the loop runs until the driver is woken
+                if hub:
+                    value = hub.switch(yielded)  # the loop runs until the driver is woken
+                else:
+                    if current.entered is not None:
+                        # The driver's steps enter its task from now on.
+                        _leave_task(loop, current.entered)
+                        current.entered = None
+                    current.handoff = yielded
+                    _set_running_loop(None)  # run_forever sets it, and refuses to nest
+                    value = hub.switch(loop)  # start the loop; the driver takes it from here
             except BaseException as exc:
                 yielded = steps.throw(exc)
             else:
@@ -749,7 +782,7 @@ def _stop_hub() -> None:
     # At exit, unwind the main thread's hub so that its loop is not torn down mid-step.
     state = _state
     hub = state.hub
-    if hub is not None and not hub.dead and getcurrent() is state.client:
+    if hub and getcurrent() is state.client:  # started, and not dead
         _set_running_loop(state.loop)  # the hub resumes inside its loop's iteration
         try:
             hub.switch(_STOP)

@@ -302,3 +302,56 @@ def test_threads_interleave_their_own_green_threads_independently() -> None:
         thread.join(10)
     for tag in "xy":
         assert outcomes[tag] == [f"{tag}{n}.{s}" for s in range(3) for n in range(2)]
+
+
+def test_the_first_wait_of_plain_code_takes_one_turn_as_under_eventlet() -> None:
+    # eventlet: main's sleep(0) queues it behind the spawned thread, and ahead of that
+    # thread's own sleep(0). The runtime's driver for plain code must not add a turn.
+    proc = run_script(
+        """
+        from greenshift.runtime import sleep, spawn
+
+        log = []
+
+        def worker():
+            log.append("thread 1")
+            sleep(0)
+            log.append("thread 2")
+
+        spawn(worker)
+        sleep(0)
+        log.append("main")
+        sleep(0)
+        sleep(0)
+        print(log)
+        """
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "['thread 1', 'main', 'thread 2']\n"
+
+
+def test_plain_codes_first_awaitable_may_wait_again_before_its_own_first_wait() -> None:
+    # The coroutine's first step calls sync code that waits: the loop starts there.
+    proc = run_script(
+        """
+        import asyncio
+        from greenshift.runtime import awaitlet, sleep, spawn
+
+        log = []
+
+        def inner():
+            sleep(0)
+            log.append("inner")
+
+        async def outer():
+            inner()
+            await asyncio.sleep(0)
+            log.append("outer")
+            return "done"
+
+        spawn(log.append, "thread")
+        print(awaitlet(outer()), log)
+        """
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "done ['thread', 'inner', 'outer']\n"

@@ -68,9 +68,6 @@ def _program(seed: int) -> dict[str, Any]:
 
 def _scenario(seed: int) -> Any:
     def scenario(api: Any, trace: Trace) -> None:
-        # Plain code's very first wait starts the runtime's driver for it, which costs one
-        # more turn than eventlet's first switch to its hub: keep that out of the schedules.
-        api.sleep(0)
         program = _program(seed)
         queues = [api.Queue(size) for size in program["queue_sizes"]]
         events = [api.Event() for _ in range(program["events"])]
