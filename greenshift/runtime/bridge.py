@@ -290,28 +290,13 @@ def _take_interrupt(thread: greenlet) -> BaseException:
     return error
 
 
-async def _drive(
-    worker: _Worker | None,
-    fn: Callable[..., T],
-    args: tuple[Any, ...],
-    kwargs: dict[str, Any],
-    assert_await_occurs: bool = False,
-) -> T:
-    """Run sync `fn` in `worker` on behalf of the awaiting task."""
-    return await _drive_steps(worker, fn, args, kwargs, assert_await_occurs)  # type: ignore[no-any-return]
-
-
 def start_task(
     loop: asyncio.AbstractEventLoop,
     fn: Callable[..., Any],
     args: tuple[Any, ...],
 ) -> asyncio.Task[Any]:
     """A task running `fn(*args)` in a worker greenlet: the body of a green thread."""
-    if _GENERATOR_TASKS:
-        steps = _drive_steps(None, fn, args, {})
-    else:
-        steps = _drive(None, fn, args, {})
-    return loop.create_task(steps)  # type: ignore[arg-type]
+    return loop.create_task(_task_body(_drive_steps(None, fn, args, {})))
 
 
 def start_job(
@@ -339,7 +324,7 @@ async def _start_task_at(
     loop: asyncio.AbstractEventLoop, when: float, fn: Callable[..., Any], args: tuple[Any, ...]
 ) -> None:
     await asyncio.sleep(when - loop.time())
-    await _drive(_take_worker(), fn, args, {})
+    await _drive_steps(_take_worker(), fn, args, {})
 
 
 def _start_job(
@@ -386,9 +371,7 @@ def _adopting_task(worker: _Worker) -> asyncio.Task[Any]:
     that a cancellation before the task's first step still reaches the job."""
     loop = worker.loop
     assert loop is not None
-    steps = _drive_steps(worker, None, (), {}, adopted=True)  # type: ignore[arg-type]
-    if not _GENERATOR_TASKS:
-        steps = _drive_coroutine(steps)
+    steps = _task_body(_drive_steps(worker, None, (), {}, adopted=True))  # type: ignore[arg-type]
     steps.send(None)
     if _TASK_CONTEXT:  # the job's own context, rather than a copy of it
         task = loop.create_task(steps, context=worker.gr_context)  # type: ignore[arg-type,call-arg]
@@ -401,7 +384,7 @@ def _adopting_task(worker: _Worker) -> asyncio.Task[Any]:
 def _cancel_handoff(worker: _Worker, exc: BaseException) -> Any:
     """The adopting task was cancelled before its first step: pass that on to the job."""
     pending, worker.handoff = worker.handoff, None
-    if pending is not None and getattr(pending, "_asyncio_future_blocking", None) is not None:
+    if asyncio.isfuture(pending):
         pending.cancel()  # the future its coroutine waits on, as a task's cancel() would
     elif pending is not None:  # an upstream awaitable, never stepped
         _close(pending)
@@ -409,6 +392,13 @@ def _cancel_handoff(worker: _Worker, exc: BaseException) -> Any:
             exc = _take_interrupt(worker)
             _uncancel(worker)
     return _deliver(worker, exc)
+
+
+def _task_body(steps: Generator[Any, None, Any]) -> Any:
+    """What a task runs for a driver generator: itself, or a coroutine around it (Python
+    3.12 no longer runs plain generators as tasks; before that, the wrapper's frame would
+    be resumed for nothing at every suspension)."""
+    return steps if _GENERATOR_TASKS else _drive_coroutine(steps)
 
 
 async def _drive_coroutine(steps: Generator[Any, None, Any]) -> Any:
@@ -529,10 +519,7 @@ def _in_plain_callback() -> bool:
 
 
 def _is_future_of(awaitable: Any, loop: asyncio.AbstractEventLoop) -> bool:
-    return (
-        getattr(type(awaitable), "_asyncio_future_blocking", None) is not None
-        and awaitable.get_loop() is loop
-    )
+    return asyncio.isfuture(awaitable) and awaitable.get_loop() is loop
 
 
 def _wait_future(current: _Worker, future: asyncio.Future[T]) -> T:
@@ -680,9 +667,7 @@ def _become_client(current: greenlet) -> None:
     state.client = current
     current.interrupt = None
     current.handoff = current.entered = None
-    steps = _drive_client(current, loop)
-    if not _GENERATOR_TASKS:
-        steps = _drive_coroutine(steps)  # type: ignore[assignment]
+    steps = _task_body(_drive_client(current, loop))
     steps.send(None)  # primed: see `_drive_client`
     current.task = loop.create_task(steps, name=CLIENT_TASK_NAME)  # type: ignore[arg-type]
     current.task._log_destroy_pending = False  # lives as long as the thread's loop
@@ -859,10 +844,7 @@ def async_def(
     Returns the driver itself rather than a coroutine around it: every suspension of the
     job passes through each frame of the await chain, so one frame fewer is cheaper.
     """
-    steps = _drive_steps(None, fn, args, kwargs, assert_await_occurs)
-    if _GENERATOR_TASKS:
-        return steps  # type: ignore[return-value]
-    return _drive_coroutine(steps)
+    return _task_body(_drive_steps(None, fn, args, kwargs, assert_await_occurs))  # type: ignore[no-any-return]
 
 
 def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -890,7 +872,7 @@ def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 async def _run_main(fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
     try:
-        return await _drive(_take_worker(), fn, args, kwargs)
+        return await _drive_steps(_take_worker(), fn, args, kwargs)  # type: ignore[no-any-return]
     finally:
         # Cancel leftovers before the loop's current batch gives them another step.
         _cancel_leftovers(asyncio.get_running_loop(), asyncio.current_task())
@@ -908,21 +890,23 @@ def _cancel_leftovers(loop: asyncio.AbstractEventLoop, main: asyncio.Task[Any] |
         if task is not main and task not in cancelled:
             cancelled.add(task)
             task.cancel()
-    for worker in list(state.jobs):
-        if worker.loop is loop and worker.task is None:
-            job = (worker, worker.generation)
-            if job not in cancelled:
-                cancelled.add(job)
-                _interrupt_job(worker, asyncio.CancelledError())
+    for worker in _task_less_jobs(loop):
+        job = (worker, worker.generation)
+        if job not in cancelled:
+            cancelled.add(job)
+            _interrupt_job(worker, asyncio.CancelledError())
+
+
+def _task_less_jobs(loop: asyncio.AbstractEventLoop) -> list[_Worker]:
+    return [worker for worker in _state.jobs if worker.loop is loop and worker.task is None]
 
 
 def _cancel_remaining(loop: asyncio.AbstractEventLoop) -> None:
     _cancel_leftovers(loop, None)
     waits: list[asyncio.Future[Any]] = list(asyncio.all_tasks(loop))
-    for worker in _state.jobs:
-        if worker.loop is loop and worker.task is None:
-            worker.finished = loop.create_future()
-            waits.append(worker.finished)
+    for worker in _task_less_jobs(loop):
+        worker.finished = loop.create_future()
+        waits.append(worker.finished)
     _state.cancelled = set()
     if waits:
         loop.run_until_complete(asyncio.gather(*waits, return_exceptions=True))

@@ -46,7 +46,7 @@ async def _drive(awaitable: Awaitable[T]) -> T:
     from greenshift.runtime import bridge
 
     # In a worker, so that sync code the awaitable reaches can call awaitlet again.
-    return await bridge._drive(None, bridge.awaitlet, (awaitable,), {})
+    return await bridge._drive_steps(None, bridge.awaitlet, (awaitable,), {})  # type: ignore[no-any-return]
 
 
 def awaitlet_in_greenthread(awaitable: Awaitable[T]) -> T:
