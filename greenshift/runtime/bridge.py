@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import inspect
+import collections
 import sys
 import threading
 import types
@@ -94,6 +94,9 @@ class _ThreadState(threading.local):
         self.cancelled: set[object] = set()  # what run()'s clean-up has cancelled already
         # Futures that task-less green threads wait on, and who waits (see `wake`).
         self.waiters: dict[asyncio.Future[Any], _Worker] = {}
+        # The loop's ready queue, where asyncio's own loop keeps the handles of its next
+        # turn (None for another loop, such as uvloop's).
+        self.ready: collections.deque[Any] | None = None
 
 
 _state = _ThreadState()
@@ -126,6 +129,13 @@ class _Worker(greenlet):
     # The worker's awaitable stepper (see `awaitlet`), and the outcome of its last step.
     stepper: Generator[Any, Any, None] | None = None
     outcome: _Outcome | None = None
+    # A task-less job waiting for the loop's next turn goes on the loop's ready queue
+    # itself, as its handle: asyncio's loop runs `_run` of each handle it finds there
+    # unless `_cancelled` (and in debug mode reads the other two). A Handle made per wait
+    # would cost more than the switch.
+    _cancelled = False
+    _callback = _source_traceback = None
+    ready: collections.deque[Any] | None = None  # the loop's ready queue, if it is asyncio's
 
     def run(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         state = _state
@@ -140,7 +150,7 @@ class _Worker(greenlet):
                 message = _FAILED
             fn = args = kwargs = None  # type: ignore[assignment]
             if self.loop is not None:
-                self.loop = None
+                self.loop = self.ready = None
                 jobs.discard(self)
                 if self.finished is not None:
                     self.finished.set_result(None)
@@ -160,6 +170,8 @@ class _Worker(greenlet):
         message = self.switch(None)
         if message is not _SUSPENDED:
             _job_message(self, message)
+
+    _run = resume  # run as a handle of the loop's ready queue
 
 
 def call(fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
@@ -339,6 +351,7 @@ def _start_job(
         worker.parent = current
     worker.gr_context = current.gr_context  # the spawner's context, copied by call_soon
     worker.loop = loop
+    worker.ready = state.ready
     state.jobs.add(worker)
     message = worker.switch(fn, args, {})
     if message is not _SUSPENDED:
@@ -416,17 +429,14 @@ def awaitlet(awaitable: Awaitable[T]) -> T:
     current = getcurrent()
     if type(current) is not _Worker:
         return _awaitlet_outside_worker(awaitable, current)
-    current.awaited = True
     if current.task is None and current.loop is not None:
         if type(awaitable) is _CoroutineType:
-            if awaitable.cr_code is _SLEEP_CODE and _is_fresh(awaitable):  # type: ignore[attr-defined]
-                delay, result = _sleep_arguments(awaitable)  # type: ignore[arg-type]
-                del awaitable  # closed now; not kept alive while this thread sleeps
-                _sleep_without_task(current, delay)
-                return result  # type: ignore[no-any-return]
+            if awaitable.cr_code is _SLEEP_CODE:  # type: ignore[attr-defined]
+                return _sleep_without_task(current, awaitable)  # type: ignore[arg-type]
         elif _is_future_of(awaitable, current.loop):
             return _wait_future(current, awaitable)  # type: ignore[arg-type]
         _take_task(current)
+    current.awaited = True  # only async_def's jobs, which have a task, check it
     if type(awaitable) is not _CoroutineType:
         awaitable = _iterate(awaitable)
     # Stepped here, in the calling worker; each suspension goes to the task's driver.
@@ -442,12 +452,22 @@ def awaitlet(awaitable: Awaitable[T]) -> T:
         else:
             yielded = stepper.send(value)
     outcome = current.outcome
+    if outcome.error is None:  # type: ignore[union-attr]
+        value, outcome.value = outcome.value, None  # type: ignore[union-attr]
+        return value  # type: ignore[no-any-return]
+    return _stepped_result(current)  # type: ignore[no-any-return]
+
+
+def _stepped_result(current: _Worker) -> Any:
+    """The result of the awaitable `current`'s stepper has just finished, or its error."""
+    outcome = current.outcome
+    assert outcome is not None
     error = outcome.error
     if error is None:
-        value, outcome.value = outcome.value, None
         # If the awaitable swallowed an interrupt's cancellation, the interrupt stays
         # pending and is raised at this green thread's next wait.
-        return value  # type: ignore[no-any-return]
+        value, outcome.value = outcome.value, None
+        return value
     outcome.error = None
     if current.interrupt is not None and isinstance(error, asyncio.CancelledError):
         raise _take_interrupt(current) from None
@@ -544,24 +564,68 @@ def _wait_future(current: _Worker, future: asyncio.Future[T]) -> T:
     return future.result()
 
 
-def _is_fresh(coro: types.CoroutineType[Any, Any, Any]) -> bool:
-    return inspect.getcoroutinestate(coro) == inspect.CORO_CREATED
+def _sleep_without_task(current: _Worker, sleep: types.CoroutineType[Any, Any, T]) -> T:
+    """`asyncio.sleep(...)` in a task-less job, the call converted code makes most
+    (`eventlet.sleep` becomes it): stepped here, as a task would step it, since it needs
+    no task. With a delay it waits on a timer instead (see `_sleep_on_timer`)."""
+    try:
+        yielded = sleep.send(None)  # it always suspends at least once
+    except StopIteration as stop:
+        return stop.value  # type: ignore[no-any-return]
+    if yielded is not None:
+        return _sleep_on_timer(current, sleep)
+    # delay <= 0: a bare yield, for the loop's next turn.
+    try:
+        _switch_until_next_turn(current)
+    except BaseException as exc:  # the worker is being thrown out (GreenletExit)
+        error: BaseException = exc
+    else:
+        if current.interrupt is None:
+            # Finished by the stepper's `yield from`, which takes the result in C.
+            stepper = current.stepper
+            if stepper is None or stepper.gi_running:
+                stepper = _new_stepper(current)
+            stepper.send(sleep)
+            outcome = current.outcome
+            assert outcome is not None
+            if outcome.error is None:
+                value, outcome.value = outcome.value, None
+                return value  # type: ignore[no-any-return]
+            return _stepped_result(current)  # type: ignore[no-any-return]
+        # As a cancelled task would: the coroutine unwinds, then the interrupt is raised
+        # in its place.
+        error = asyncio.CancelledError()
+    try:
+        sleep.throw(error)
+    except StopIteration as stop:
+        return stop.value  # type: ignore[no-any-return]
+    except asyncio.CancelledError:
+        if current.interrupt is None:
+            raise
+        raise _take_interrupt(current) from None
+    raise RuntimeError("asyncio.sleep() suspended twice")  # it never does
 
 
-def _sleep_arguments(coro: types.CoroutineType[Any, Any, Any]) -> tuple[float, Any]:
-    """The `delay` and `result` of a fresh `asyncio.sleep(...)` call, which is closed."""
-    arguments = coro.cr_frame.f_locals
-    coro.close()
-    return arguments["delay"], arguments["result"]
-
-
-def _sleep_without_task(current: _Worker, delay: float) -> None:
-    """`asyncio.sleep(delay)` in a task-less job, the call converted code makes most
-    (`eventlet.sleep` becomes it): done as the coroutine would, on a timer (or the loop's
-    next turn for delay <= 0), but with no task to step it in."""
+def _sleep_on_timer(current: _Worker, sleep: types.CoroutineType[Any, Any, T]) -> T:
+    # The coroutine waits on a future that its own timer resolves, and the future's
+    # callback would resume this thread a turn later. A timer of ours switches straight
+    # back in instead, as eventlet's did; the coroutine is closed (cancelling its timer)
+    # and not kept alive meanwhile.
+    arguments = sleep.cr_frame.f_locals
+    sleep.close()
     loop = current.loop
     assert loop is not None
-    suspend_until(loop, None if delay <= 0 else loop.time() + delay)
+    suspend_until(loop, loop.time() + arguments["delay"])
+    return arguments["result"]  # type: ignore[no-any-return]
+
+
+def _switch_until_next_turn(current: _Worker) -> None:
+    ready = current.ready
+    if ready is not None:
+        ready.append(current)  # the worker is its own handle (see `_Worker._run`)
+    else:
+        current.loop.call_soon(current.resume)  # type: ignore[union-attr]
+    current.parent.switch(_SUSPENDED)
 
 
 def _take_task(current: _Worker) -> None:
@@ -582,25 +646,30 @@ def suspend_until(loop: asyncio.AbstractEventLoop, when: float | None) -> None:
     if type(current) is _Worker and current.task is None and current.loop is loop:
         # A task-less job: the loop's callback itself resumes it, no future needed.
         if when is None:
-            # The job's own context: the callback only switches into it, so a copy of the
-            # caller's would be made for nothing. An interrupt is seen when it wakes.
-            loop.call_soon(current.resume)
-            timer = None
+            _switch_until_next_turn(current)  # an interrupt is seen when it wakes
         else:
             timer = current.waiting_on = loop.call_at(when, current.resume)
-        try:
-            current.parent.switch(_SUSPENDED)
-        except BaseException:
-            if timer is not None:
+            try:
+                current.parent.switch(_SUSPENDED)
+            except BaseException:
                 timer.cancel()
-            raise
-        finally:
-            current.waiting_on = None
+                raise
+            finally:
+                current.waiting_on = None
         if current.interrupt is not None:
             raise _take_interrupt(current)
         return
     if when is None:
-        awaitlet(_yield_once())
+        if type(current) is _Worker and current.task is not None:
+            # A bare yield, straight to the task's driver, which hands it to the task.
+            try:
+                current.parent.switch(None)
+            except asyncio.CancelledError:
+                if current.interrupt is None:
+                    raise
+                raise _take_interrupt(current) from None
+        else:
+            awaitlet(_yield_once())
         return
     waiter = loop.create_future()
     timer = loop.call_at(when, _wake, waiter)
@@ -832,7 +901,16 @@ def get_loop() -> asyncio.AbstractEventLoop:
         return running
     loop = _state.loop
     if loop is None or loop.is_closed():
-        loop = _state.loop = asyncio.new_event_loop()
+        loop = _own_loop(asyncio.new_event_loop())
+    return loop
+
+
+def _own_loop(loop: asyncio.AbstractEventLoop | None) -> Any:
+    """Make `loop` the one this thread's green threads run on."""
+    state = _state
+    state.loop = loop
+    # Only asyncio's own loops keep a ready queue of handles (not uvloop's).
+    state.ready = loop._ready if isinstance(loop, asyncio.BaseEventLoop) else None  # type: ignore[attr-defined]
     return loop
 
 
@@ -857,28 +935,46 @@ def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise RuntimeError("greenshift.runtime.run() cannot be called from a running event loop")
     state = _state
     previous = state.loop
-    loop = state.loop = asyncio.new_event_loop()
+    loop = _own_loop(asyncio.new_event_loop())
     try:
-        return loop.run_until_complete(_run_main(fn, args, kwargs))
+        # `fn` is a green thread like the others, started on the loop's first turn.
+        main = loop.create_future()
+        loop.call_soon(_start_job, loop, _run_main, (main, fn, args, kwargs))
+        return loop.run_until_complete(main)
     finally:
         try:
             _cancel_remaining(loop)
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.run_until_complete(loop.shutdown_default_executor())
         finally:
-            state.loop = previous
+            _own_loop(previous)
             loop.close()
 
 
-async def _run_main(fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+def _run_main(
+    main: asyncio.Future[T], fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
     try:
-        return await _drive_steps(_take_worker(), fn, args, kwargs)  # type: ignore[no-any-return]
+        result = call(fn, args, kwargs)
+    except (KeyboardInterrupt, SystemExit):
+        raise  # out of the loop at once, as from a task
+    except asyncio.CancelledError:
+        main.cancel()  # run()'s clean-up after an interrupt, or the caller's own
+    except BaseException as exc:
+        main.set_exception(exc)
+    else:
+        main.set_result(result)
     finally:
         # Cancel leftovers before the loop's current batch gives them another step.
-        _cancel_leftovers(asyncio.get_running_loop(), asyncio.current_task())
+        current = getcurrent()
+        _cancel_leftovers(main.get_loop(), current.task, current)
 
 
-def _cancel_leftovers(loop: asyncio.AbstractEventLoop, main: asyncio.Task[Any] | None) -> None:
+def _cancel_leftovers(
+    loop: asyncio.AbstractEventLoop,
+    main_task: asyncio.Task[Any] | None = None,
+    main_job: greenlet | None = None,
+) -> None:
     """Cancel every green thread and task of `loop` once, as `asyncio.run` does: one that
     handles its cancellation and waits again to clean up is not cancelled a second time."""
     state = _state
@@ -887,12 +983,12 @@ def _cancel_leftovers(loop: asyncio.AbstractEventLoop, main: asyncio.Task[Any] |
         state.cancelled = set()
     cancelled = state.cancelled
     for task in asyncio.all_tasks(loop):
-        if task is not main and task not in cancelled:
+        if task is not main_task and task not in cancelled:
             cancelled.add(task)
             task.cancel()
     for worker in _task_less_jobs(loop):
         job = (worker, worker.generation)
-        if job not in cancelled:
+        if worker is not main_job and job not in cancelled:
             cancelled.add(job)
             _interrupt_job(worker, asyncio.CancelledError())
 
@@ -902,7 +998,7 @@ def _task_less_jobs(loop: asyncio.AbstractEventLoop) -> list[_Worker]:
 
 
 def _cancel_remaining(loop: asyncio.AbstractEventLoop) -> None:
-    _cancel_leftovers(loop, None)
+    _cancel_leftovers(loop)
     waits: list[asyncio.Future[Any]] = list(asyncio.all_tasks(loop))
     for worker in _task_less_jobs(loop):
         worker.finished = loop.create_future()

@@ -16,6 +16,7 @@ from sqlalchemy.util import concurrency as sqlalchemy_concurrency
 from greenshift.runtime import (
     Event,
     GreenletExit,
+    Queue,
     Timeout,
     awaitlet,
     kill,
@@ -221,15 +222,21 @@ def test_asyncio_sleep_zero_gives_the_others_one_turn() -> None:
     assert log == ["a1", "b1", "a2", "b2"]
 
 
+@pytest.mark.parametrize("delay", [0, 10], ids=["next turn", "timer"])
 @pytest.mark.parametrize("how", ["kill", "Timeout"])
-def test_asyncio_sleep_without_a_task_is_interrupted(how: str) -> None:
+def test_asyncio_sleep_without_a_task_is_interrupted(how: str, delay: float) -> None:
+    def naps() -> None:
+        while True:
+            awaitlet(asyncio.sleep(delay))
+            assert asyncio.current_task() is None
+
     def job() -> str:
         try:
             if how == "Timeout":
                 with Timeout(0.01):
-                    awaitlet(asyncio.sleep(10))
+                    naps()
             else:
-                awaitlet(asyncio.sleep(10))
+                naps()
         except Timeout:
             return "timed out"
         return "slept"
@@ -333,3 +340,62 @@ def test_a_bare_yield_right_after_taking_a_task_costs_one_turn() -> None:
 
     run(main)
     assert log == ["a1", "b1", "a2", "b2"]
+
+
+@pytest.mark.parametrize("how", ["kill", "Timeout"])
+def test_a_thread_in_its_task_is_interrupted_in_sleep_zero(how: str) -> None:
+    def job() -> str:
+        awaitlet(immediate_after_a_turn())  # takes a task for good
+        assert asyncio.current_task() is not None
+        try:
+            if how == "Timeout":
+                with Timeout(0.01):
+                    while True:
+                        sleep(0)
+            else:
+                while True:
+                    sleep(0)
+        except Timeout:
+            return "timed out"
+
+    def main() -> Any:
+        thread = spawn(job)
+        if how == "kill":
+            for _ in range(3):
+                sleep(0)
+            kill(thread)
+        try:
+            return thread.wait()
+        except GreenletExit:
+            return "killed"
+
+    assert run(main) == ("killed" if how == "kill" else "timed out")
+
+
+async def immediate_after_a_turn() -> None:
+    await asyncio.sleep(0)
+
+
+def test_run_main_is_woken_straight_from_a_queue_pass() -> None:
+    # run()'s main is a green thread like the others: a queue's unlock pass switches into
+    # it in turn, as eventlet's hub does (eventlet logs this same order).
+    log: list[Any] = []
+
+    def main() -> None:
+        mine, theirs = Queue(), Queue()
+
+        def getter() -> None:
+            log.append(("thread got", theirs.get()))
+
+        def putter() -> None:
+            mine.put("m")
+            theirs.put("t")
+            log.append("put both")
+
+        threads = [spawn(getter), spawn(putter)]
+        log.append(("main got", mine.get()))
+        for thread in threads:
+            thread.wait()
+
+    run(main)
+    assert log == ["put both", ("main got", "m"), ("thread got", "t")]
