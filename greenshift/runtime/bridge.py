@@ -592,9 +592,13 @@ def _sleep_without_task(current: _Worker, sleep: types.CoroutineType[Any, Any, T
                 value, outcome.value = outcome.value, None
                 return value  # type: ignore[no-any-return]
             return _stepped_result(current)  # type: ignore[no-any-return]
-        # As a cancelled task would: the coroutine unwinds, then the interrupt is raised
-        # in its place.
         error = asyncio.CancelledError()
+    return _unwind_sleep(current, sleep, error)
+
+
+def _unwind_sleep(current: greenlet, sleep: types.CoroutineType[Any, Any, T], error: Any) -> T:
+    """Throw `error` into a suspended `asyncio.sleep(...)`; for an interrupt's cancellation
+    (as a cancelled task would get), raise the interrupt once the coroutine has unwound."""
     try:
         sleep.throw(error)
     except StopIteration as stop:
@@ -609,14 +613,20 @@ def _sleep_without_task(current: _Worker, sleep: types.CoroutineType[Any, Any, T
 def _sleep_on_timer(current: _Worker, sleep: types.CoroutineType[Any, Any, T]) -> T:
     # The coroutine waits on a future that its own timer resolves, and the future's
     # callback would resume this thread a turn later. A timer of ours switches straight
-    # back in instead, as eventlet's did; the coroutine is closed (cancelling its timer)
-    # and not kept alive meanwhile.
-    arguments = sleep.cr_frame.f_locals
-    sleep.close()
+    # back in instead, as eventlet's did.
+    delay, result = _closed_sleep_arguments(sleep)
     loop = current.loop
     assert loop is not None
-    suspend_until(loop, loop.time() + arguments["delay"])
-    return arguments["result"]  # type: ignore[no-any-return]
+    suspend_until(loop, loop.time() + delay)
+    return result  # type: ignore[no-any-return]
+
+
+def _closed_sleep_arguments(sleep: types.CoroutineType[Any, Any, Any]) -> tuple[float, Any]:
+    """The `delay` and `result` of an `asyncio.sleep(...)` waiting on its timer, closed
+    (which cancels the timer) so that it is not kept alive meanwhile."""
+    arguments = sleep.cr_frame.f_locals
+    sleep.close()
+    return arguments["delay"], arguments["result"]
 
 
 def _switch_until_next_turn(current: _Worker) -> None:
@@ -659,29 +669,38 @@ def suspend_until(loop: asyncio.AbstractEventLoop, when: float | None) -> None:
         if current.interrupt is not None:
             raise _take_interrupt(current)
         return
-    if when is None:
-        if type(current) is _Worker and current.task is not None:
-            # A bare yield, straight to the task's driver, which hands it to the task.
-            try:
-                current.parent.switch(None)
-            except asyncio.CancelledError:
-                if current.interrupt is None:
-                    raise
-                raise _take_interrupt(current) from None
-        else:
-            awaitlet(_yield_once())
-        return
-    waiter = loop.create_future()
-    timer = loop.call_at(when, _wake, waiter)
-    try:
-        awaitlet(waiter)
-    finally:
-        timer.cancel()
+    if when is None and type(current) is _Worker and current.task is not None:
+        # A bare yield, straight to the task's driver, which hands it to the task.
+        try:
+            current.parent.switch(None)
+        except asyncio.CancelledError:
+            if current.interrupt is None:
+                raise
+            raise _take_interrupt(current) from None
+            return
+    awaitlet(_Wakeup(loop, when))
 
 
-@types.coroutine
-def _yield_once() -> Generator[None, None, None]:
-    yield  # asyncio's "run me again on the next turn of the loop"
+class _Wakeup:
+    """Resumes its awaiter on the loop's next turn (`when` None) or at loop time `when`.
+    The task-less client waits for it with no task (see `_awaitlet_client`)."""
+
+    __slots__ = ("loop", "when")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, when: float | None) -> None:
+        self.loop = loop
+        self.when = when
+
+    def __await__(self) -> Generator[Any, None, None]:
+        if self.when is None:
+            yield  # asyncio's "run me again on the next turn of the loop"
+            return
+        waiter = self.loop.create_future()
+        timer = self.loop.call_at(self.when, _wake, waiter)
+        try:
+            yield from waiter
+        finally:
+            timer.cancel()
 
 
 def _wake(waiter: asyncio.Future[None]) -> None:
@@ -730,18 +749,162 @@ def _awaitlet_outside_worker(awaitable: Awaitable[T], current: greenlet) -> T:
 
 
 def _become_client(current: greenlet) -> None:
-    """Make `current` the thread's client: stepped by a driver task on a hub greenlet."""
+    """Make `current` the thread's client: it waits on a hub greenlet that runs the loop,
+    as eventlet's hub did, and is resumed by the loop's callbacks until it first awaits
+    a coroutine; a driver task steps it from then on (see `_client_task`)."""
     state = _state
     loop = get_loop()
     state.client = current
-    current.interrupt = None
+    current.interrupt = current.task = current.waiting_on = None
     current.handoff = current.entered = None
+    current.loop = loop
+    current.waker = _ClientWaker(current)
+    current.resume = current.waker.resume
+    # Started at the client's first suspension.
+    state.hub = greenlet(_run_hub, parent=current)
+
+
+def _client_task(current: greenlet, loop: asyncio.AbstractEventLoop) -> asyncio.Task[Any]:
+    """The driver task that steps the client's awaitables from now on."""
     steps = _task_body(_drive_client(current, loop))
     steps.send(None)  # primed: see `_drive_client`
-    current.task = loop.create_task(steps, name=CLIENT_TASK_NAME)  # type: ignore[arg-type]
-    current.task._log_destroy_pending = False  # lives as long as the thread's loop
-    # Started at the client's first suspension (see `_awaitlet_client`).
-    state.hub = greenlet(_run_hub, parent=current)
+    task = loop.create_task(steps, name=CLIENT_TASK_NAME)  # type: ignore[arg-type]
+    task._log_destroy_pending = False  # lives as long as the thread's loop
+    current.task = task
+    return task
+
+
+class _ClientWaker:
+    """Switches the task-less client back in from a loop callback: a future's done
+    callback, a timer's, or as a handle on asyncio's ready queue (see `_Worker`)."""
+
+    __slots__ = ("client",)
+    _cancelled = False
+    _callback = _source_traceback = None
+
+    def __init__(self, client: greenlet) -> None:
+        self.client = client
+
+    def resume(self, _: object = None) -> None:
+        message = self.client.switch(None)
+        if message is not _SUSPENDED:
+            _client_message(self.client, message)
+
+    _run = resume
+
+
+def _client_message(client: greenlet, message: Any) -> None:
+    """Act on what the client switched out with to a callback that resumed it."""
+    if message is _STOP:
+        _get_running_loop().stop()  # type: ignore[union-attr]
+        return
+    # It took its task during this callback and suspended in it: the task's first step
+    # takes over from here.
+    task = client.entered
+    if task is not None:
+        client.entered = None
+        _leave_task(task.get_loop(), task)
+    client.handoff = message
+
+
+def _client_switch_out(loop: asyncio.AbstractEventLoop) -> Any:
+    """Switch from the client to the hub until a loop callback switches back in."""
+    hub = _state.hub
+    assert hub is not None
+    if hub:
+        return hub.switch(_SUSPENDED)  # back into the callback that last resumed the client
+    _set_running_loop(None)  # run_forever sets it, and refuses to nest
+    try:
+        return hub.switch(loop)  # start the loop
+    finally:
+        _set_running_loop(loop)
+
+
+def _client_next_turn(current: greenlet, loop: asyncio.AbstractEventLoop) -> None:
+    waker = current.waker
+    ready = _state.ready
+    handle = None
+    if ready is not None:
+        ready.append(waker)
+    else:
+        handle = loop.call_soon(current.resume)
+    try:
+        _client_switch_out(loop)
+    except BaseException:
+        # The hub died (a KeyboardInterrupt out of the loop): a later hub must not run
+        # this wake-up.
+        if handle is not None:
+            handle.cancel()
+        elif waker in ready:  # type: ignore[operator]
+            ready.remove(waker)  # type: ignore[union-attr]
+        raise
+
+
+def _client_until(current: greenlet, loop: asyncio.AbstractEventLoop, when: float) -> None:
+    timer = current.waiting_on = loop.call_at(when, current.resume)
+    try:
+        _client_switch_out(loop)
+    except BaseException:
+        timer.cancel()
+        raise
+    finally:
+        current.waiting_on = None
+
+
+def _client_wakeup(current: greenlet, loop: asyncio.AbstractEventLoop, when: float | None) -> None:
+    if when is None:
+        _client_next_turn(current, loop)
+    else:
+        _client_until(current, loop, when)
+    if current.interrupt is not None:
+        raise _take_interrupt(current)
+
+
+def _client_wait_future(current: greenlet, future: asyncio.Future[T], loop: Any) -> T:
+    if not future.done():
+        resume = current.resume
+        future.add_done_callback(resume)
+        current.waiting_on = future
+        waiters = _state.waiters
+        waiters[future] = current
+        try:
+            _client_switch_out(loop)
+        except BaseException:
+            future.remove_done_callback(resume)
+            raise
+        finally:
+            current.waiting_on = None
+            waiters.pop(future, None)
+    if current.interrupt is not None:
+        raise _take_interrupt(current)
+    return future.result()
+
+
+def _client_sleep(
+    current: greenlet, sleep: types.CoroutineType[Any, Any, T], loop: asyncio.AbstractEventLoop
+) -> T:
+    """`asyncio.sleep(...)` for the task-less client, as `_sleep_without_task` for a job."""
+    try:
+        yielded = sleep.send(None)
+    except StopIteration as stop:
+        return stop.value  # type: ignore[no-any-return]
+    if yielded is not None:
+        delay, result = _closed_sleep_arguments(sleep)
+        _client_until(current, loop, loop.time() + delay)
+        if current.interrupt is not None:
+            raise _take_interrupt(current)
+        return result  # type: ignore[no-any-return]
+    try:
+        _client_next_turn(current, loop)
+    except BaseException as exc:
+        return _unwind_sleep(current, sleep, exc)
+    if current.interrupt is not None:
+        return _unwind_sleep(current, sleep, asyncio.CancelledError())
+    try:
+        sleep.send(None)
+    except StopIteration as stop:
+        return stop.value  # type: ignore[no-any-return]
+    raise RuntimeError("asyncio.sleep() suspended twice")  # it never does
 
 
 def _run_hub(loop: asyncio.AbstractEventLoop) -> None:
@@ -789,14 +952,28 @@ def _awaitlet_client(awaitable: Awaitable[T], current: greenlet) -> T:
     previous = _get_running_loop()
     _set_running_loop(loop)
     try:
-        steps = _iterate(awaitable)
         task = current.task
-        if hub or current.entered is task:
+        if task is None:
+            # Waits on the loop's own futures and timers need no task: a loop callback
+            # switches straight back in, as for a task-less green thread.
+            if type(awaitable) is _CoroutineType:
+                if awaitable.cr_code is _SLEEP_CODE:  # type: ignore[attr-defined]
+                    return _client_sleep(current, awaitable, loop)  # type: ignore[arg-type]
+            elif _is_future_of(awaitable, loop):
+                return _client_wait_future(current, awaitable, loop)  # type: ignore[arg-type]
+            elif type(awaitable) is _Wakeup:
+                _client_wakeup(current, loop, awaitable.when)  # type: ignore[attr-defined]
+                return None  # type: ignore[return-value]
+            task = _client_task(current, loop)  # for good, as a green thread takes one
+        steps = _iterate(awaitable)
+        if asyncio.current_task(loop) is task:
             # Inside the driver's step (the hub is paused in it), or nested in a first step.
             yielded = steps.send(None)
         else:
-            # The loop has not started: step inside the driver's task all the same, so
-            # that this first wait is queued now, as eventlet's first switch to its hub.
+            # Not inside the driver's step: the loop has not started, or a loop callback
+            # resumed the client before it took its task. Step inside the task all the
+            # same, so that this first wait is queued now, as eventlet's first switch to
+            # its hub; the task's first step takes over what it yields.
             _enter_task(loop, task)
             current.entered = task
             try:
@@ -872,14 +1049,16 @@ def interrupt(target: Target, error: BaseException) -> bool:
             return False
         if thread.task is None:
             return _interrupt_job(thread, error)
-    elif generation < 0 or thread is not _state.client or getattr(thread, "task", None) is None:
+    elif generation < 0 or thread is not _state.client:
         return False
+    elif thread.task is None:
+        return _interrupt_job(thread, error)  # the client waits as a task-less job does
     thread.interrupt = error
     thread.task.cancel()
     return True
 
 
-def _interrupt_job(thread: _Worker, error: BaseException) -> bool:
+def _interrupt_job(thread: greenlet, error: BaseException) -> bool:
     loop = thread.loop
     if loop is None:
         return False

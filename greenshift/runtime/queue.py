@@ -317,8 +317,13 @@ class LightQueue:
                     now = wake(putter.future, _ACCEPTED, now)
                 elif has_putter and (self.maxsize is None or self.qsize() < self.maxsize):
                     putter = putters.popleft()
-                    self._put(putter.item)
-                    now = wake(putter.future, _ACCEPTED, now)
+                    if putter.block:
+                        self._put(putter.item)
+                        now = wake(putter.future, _ACCEPTED, now)
+                    else:
+                        # A slot is free, but a non-blocking put waited only for a getter
+                        # to take its item, and none did: Full, as under eventlet.
+                        now = wake(putter.future, _REFUSED, now)
                 elif has_putter:
                     # No getter left to pair with: non-blocking putters give up (Full).
                     refused = [p for p in putters if not p.block and not p.future.done()]

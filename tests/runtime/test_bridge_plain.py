@@ -355,3 +355,96 @@ def test_plain_codes_first_awaitable_may_wait_again_before_its_own_first_wait() 
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "done ['thread', 'inner', 'outer']\n"
+
+
+def test_plain_code_takes_its_task_in_turn_after_task_less_waits() -> None:
+    # Plain code waits on the loop's timers and futures with no task, as a green thread
+    # does; its first coroutine then runs at once, and the others keep their turns, in
+    # the order eventlet gives when the coroutine is a function that sleeps.
+    proc = run_script(
+        """
+        import asyncio
+        from greenshift.runtime import Event, awaitlet, sleep, spawn
+
+        log = []
+        ready = Event()
+
+        def worker():
+            log.append("w1")
+            ready.send()
+            sleep(0)
+            log.append("w2")
+
+        async def step():
+            log.append("c1")
+            await asyncio.sleep(0)
+            log.append("c2")
+
+        spawn(worker)
+        ready.wait()
+        log.append("main1")
+        awaitlet(step())
+        log.append("main2")
+        print(log)
+        """
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "['w1', 'main1', 'c1', 'w2', 'c2', 'main2']\n"
+
+
+@pytest.mark.parametrize(
+    "wait", ["sleep(0)", "awaitlet(asyncio.sleep(0))", "sleep(10)", "Event().wait()"]
+)
+def test_plain_code_interrupted_out_of_the_loop_carries_on(wait: str) -> None:
+    # A KeyboardInterrupt out of a green thread stops the loop where plain code waits; a
+    # later wait starts it again, and nothing from the interrupted wait comes back.
+    proc = run_script(
+        f"""
+        import asyncio
+        from greenshift.runtime import Event, awaitlet, sleep, spawn
+
+        def interrupt():
+            raise KeyboardInterrupt
+
+        spawn(interrupt)
+        try:
+            while True:
+                {wait}
+        except KeyboardInterrupt:
+            print("interrupted")
+        log = []
+
+        def worker():
+            log.append("w1")
+            sleep(0)
+            log.append("w2")
+
+        spawn(worker)
+        sleep(0)
+        log.append("main")
+        awaitlet(asyncio.sleep(0.01))
+        print(log)
+        """
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "interrupted\n['w1', 'main', 'w2']\n"
+
+
+@pytest.mark.parametrize("wait", ["sleep(0)", "awaitlet(asyncio.sleep(0))", "sleep(10)"])
+def test_timeout_interrupts_plain_code_waiting_without_a_task(wait: str) -> None:
+    proc = run_script(
+        f"""
+        import asyncio
+        from greenshift.runtime import Timeout, awaitlet, sleep
+
+        try:
+            with Timeout(0.01):
+                while True:
+                    {wait}
+        except Timeout:
+            print("timed out")
+        print(awaitlet(asyncio.sleep(0, "still works")))
+        """
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "timed out\nstill works\n"

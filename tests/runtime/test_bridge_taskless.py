@@ -16,7 +16,6 @@ from sqlalchemy.util import concurrency as sqlalchemy_concurrency
 from greenshift.runtime import (
     Event,
     GreenletExit,
-    Queue,
     Timeout,
     awaitlet,
     kill,
@@ -374,28 +373,3 @@ def test_a_thread_in_its_task_is_interrupted_in_sleep_zero(how: str) -> None:
 
 async def immediate_after_a_turn() -> None:
     await asyncio.sleep(0)
-
-
-def test_run_main_is_woken_straight_from_a_queue_pass() -> None:
-    # run()'s main is a green thread like the others: a queue's unlock pass switches into
-    # it in turn, as eventlet's hub does (eventlet logs this same order).
-    log: list[Any] = []
-
-    def main() -> None:
-        mine, theirs = Queue(), Queue()
-
-        def getter() -> None:
-            log.append(("thread got", theirs.get()))
-
-        def putter() -> None:
-            mine.put("m")
-            theirs.put("t")
-            log.append("put both")
-
-        threads = [spawn(getter), spawn(putter)]
-        log.append(("main got", mine.get()))
-        for thread in threads:
-            thread.wait()
-
-    run(main)
-    assert log == ["put both", ("main got", "m"), ("thread got", "t")]

@@ -73,6 +73,46 @@ def scenario_put_nowait_on_full_raises_full(api: Any, trace: Trace) -> None:
     trace("contents", q.get(), q.get(), q.qsize())
 
 
+def scenario_put_nowait_on_full_waits_only_for_a_getter(api: Any, trace: Trace) -> None:
+    # Full, with a getter waiting: the non-blocking put waits for the unlock pass, which
+    # serves the getter from the queue. A slot is then free, but the put's item was not
+    # taken by a getter, so it is refused.
+    q = api.Queue(1)
+
+    def getter() -> None:
+        trace("got", q.get())
+
+    thread = api.spawn(getter)
+    api.sleep(0)
+    q.put_nowait("a")
+    try:
+        q.put_nowait("b")
+        trace("b accepted")
+    except api.Full:
+        trace("b refused")
+    thread.wait()
+    trace("left", q.qsize())
+
+
+def scenario_main_is_woken_in_turn_by_a_queue_pass(api: Any, trace: Trace) -> None:
+    # The main thread blocks in get like any green thread; the pass that serves it
+    # switches into it before the next getter, as eventlet's hub does.
+    mine, theirs = api.Queue(), api.Queue()
+
+    def getter() -> None:
+        trace("thread got", theirs.get())
+
+    def putter() -> None:
+        mine.put("m")
+        theirs.put("t")
+        trace("put both")
+
+    threads = [api.spawn(getter), api.spawn(putter)]
+    trace("main got", mine.get())
+    for thread in threads:
+        thread.wait()
+
+
 def scenario_empty_and_full_are_stdlib_compatible(api: Any, trace: Trace) -> None:
     import queue
 
