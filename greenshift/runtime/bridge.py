@@ -26,6 +26,8 @@ from __future__ import annotations
 import asyncio
 import atexit
 import collections
+import gc
+import inspect
 import sys
 import threading
 import types
@@ -62,7 +64,10 @@ _GENERATOR_TASKS = sys.version_info < (3, 12)
 
 _CoroutineType = types.CoroutineType
 _TASK_CONTEXT = sys.version_info >= (3, 11)  # create_task(context=...)
-_SLEEP_CODE = asyncio.sleep.__code__
+_SLEEP_CODE: types.CodeType | None = asyncio.sleep.__code__
+if _SLEEP_CODE.co_varnames[:2] != ("delay", "result"):  # not asyncio's own (patched)
+    _SLEEP_CODE = None
+_get_referents = gc.get_referents
 
 #: The name of the task that steps plain sync code's awaitables (one per thread's loop).
 CLIENT_TASK_NAME = "greenshift-client"
@@ -432,7 +437,37 @@ def awaitlet(awaitable: Awaitable[T]) -> T:
     if current.task is None and current.loop is not None:
         if type(awaitable) is _CoroutineType:
             if awaitable.cr_code is _SLEEP_CODE:  # type: ignore[attr-defined]
-                return _sleep_without_task(current, awaitable)  # type: ignore[arg-type]
+                # The call converted code makes most (`eventlet.sleep` becomes it): its
+                # arguments are read and it is closed, and the thread waits as it would,
+                # with no task to step it in (see `_sleep_arguments`).
+                references = _get_referents(awaitable)
+                if (
+                    len(references) == _FRESH_SLEEP_REFERENCES
+                    and references[-3] is _SLEEP_CODE
+                    and (not _CLOSED_SLEEP_LOOKS_FRESH or awaitable.cr_frame is not None)  # type: ignore[attr-defined]
+                ):
+                    delay = references[-2]
+                    result = references[-1]
+                else:
+                    delay, result = _sleep_arguments(awaitable)  # type: ignore[arg-type]
+                del references
+                if (type(delay) is float or type(delay) is int) and delay == delay:
+                    # Not NaN, nor another type of number: the coroutine deals with those.
+                    awaitable.close()  # type: ignore[attr-defined]
+                    del awaitable  # not kept alive while this thread sleeps
+                    if delay <= 0:
+                        ready = current.ready
+                        if ready is not None:
+                            ready.append(current)  # its own handle (see `_Worker._run`)
+                            current.parent.switch(_SUSPENDED)
+                        else:
+                            _switch_until_next_turn(current)
+                        if current.interrupt is not None:
+                            raise _take_interrupt(current)
+                    else:
+                        loop = current.loop
+                        suspend_until(loop, loop.time() + delay)
+                    return result  # type: ignore[no-any-return]
         elif _is_future_of(awaitable, current.loop):
             return _wait_future(current, awaitable)  # type: ignore[arg-type]
         _take_task(current)
@@ -564,69 +599,50 @@ def _wait_future(current: _Worker, future: asyncio.Future[T]) -> T:
     return future.result()
 
 
-def _sleep_without_task(current: _Worker, sleep: types.CoroutineType[Any, Any, T]) -> T:
-    """`asyncio.sleep(...)` in a task-less job, the call converted code makes most
-    (`eventlet.sleep` becomes it): stepped here, as a task would step it, since it needs
-    no task. With a delay it waits on a timer instead (see `_sleep_on_timer`)."""
-    try:
-        yielded = sleep.send(None)  # it always suspends at least once
-    except StopIteration as stop:
-        return stop.value  # type: ignore[no-any-return]
-    if yielded is not None:
-        return _sleep_on_timer(current, sleep)
-    # delay <= 0: a bare yield, for the loop's next turn.
-    try:
-        _switch_until_next_turn(current)
-    except BaseException as exc:  # the worker is being thrown out (GreenletExit)
-        error: BaseException = exc
-    else:
-        if current.interrupt is None:
-            # Finished by the stepper's `yield from`, which takes the result in C.
-            stepper = current.stepper
-            if stepper is None or stepper.gi_running:
-                stepper = _new_stepper(current)
-            stepper.send(sleep)
-            outcome = current.outcome
-            assert outcome is not None
-            if outcome.error is None:
-                value, outcome.value = outcome.value, None
-                return value  # type: ignore[no-any-return]
-            return _stepped_result(current)  # type: ignore[no-any-return]
-        error = asyncio.CancelledError()
-    return _unwind_sleep(current, sleep, error)
+def _sleep_arguments(sleep: types.CoroutineType[Any, Any, Any]) -> tuple[Any, Any]:
+    """`delay` and `result` of an `asyncio.sleep(...)` that has not started, else Nones.
 
-
-def _unwind_sleep(current: greenlet, sleep: types.CoroutineType[Any, Any, T], error: Any) -> T:
-    """Throw `error` into a suspended `asyncio.sleep(...)`; for an interrupt's cancellation
-    (as a cancelled task would get), raise the interrupt once the coroutine has unwound."""
-    try:
-        sleep.throw(error)
-    except StopIteration as stop:
-        return stop.value  # type: ignore[no-any-return]
-    except asyncio.CancelledError:
-        if current.interrupt is None:
-            raise
-        raise _take_interrupt(current) from None
-    raise RuntimeError("asyncio.sleep() suspended twice")  # it never does
-
-
-def _sleep_on_timer(current: _Worker, sleep: types.CoroutineType[Any, Any, T]) -> T:
-    # The coroutine waits on a future that its own timer resolves, and the future's
-    # callback would resume this thread a turn later. A timer of ours switches straight
-    # back in instead, as eventlet's did.
-    delay, result = _closed_sleep_arguments(sleep)
-    loop = current.loop
-    assert loop is not None
-    suspend_until(loop, loop.time() + delay)
-    return result  # type: ignore[no-any-return]
-
-
-def _closed_sleep_arguments(sleep: types.CoroutineType[Any, Any, Any]) -> tuple[float, Any]:
-    """The `delay` and `result` of an `asyncio.sleep(...)` waiting on its timer, closed
-    (which cancels the timer) so that it is not kept alive meanwhile."""
+    A fresh one's references end with its code and its arguments on CPython 3.11+ (the
+    layout is checked once, see `_fresh_sleep_references`), and reading them costs a
+    fraction of materialising its frame's locals, which is left for Python 3.10.
+    """
+    references = _get_referents(sleep)
+    if (
+        len(references) == _FRESH_SLEEP_REFERENCES
+        and references[-3] is _SLEEP_CODE
+        and (not _CLOSED_SLEEP_LOOKS_FRESH or sleep.cr_frame is not None)
+    ):
+        return references[-2], references[-1]
+    if inspect.getcoroutinestate(sleep) != inspect.CORO_CREATED:
+        return None, None  # started, or closed: a task steps it, and reports a reuse
     arguments = sleep.cr_frame.f_locals
-    sleep.close()
     return arguments["delay"], arguments["result"]
+
+
+def _sleeps_as_is(delay: Any) -> bool:
+    """A delay the runtime waits for itself, as awaitlet checks it inline: anything else
+    (NaN, other types of number) is left to the coroutine, stepped in a task."""
+    return (type(delay) is float or type(delay) is int) and delay == delay
+
+
+def _fresh_sleep_references() -> tuple[int, bool]:
+    """How many references a fresh `asyncio.sleep(delay, result)` has, if they end with its
+    code and its two arguments (CPython 3.11+), else 0; and whether one closed before it
+    started still looks the same (3.12+), so that its frame must be checked as well."""
+    if _SLEEP_CODE is None:
+        return 0, False
+    marker = object()
+    probe = asyncio.sleep(1.5, marker)
+    references = gc.get_referents(probe)
+    probe.close()
+    if len(references) < 3 or references[-3] is not _SLEEP_CODE:
+        return 0, False
+    if references[-2] != 1.5 or references[-1] is not marker:
+        return 0, False
+    return len(references), gc.get_referents(probe) == references
+
+
+_FRESH_SLEEP_REFERENCES, _CLOSED_SLEEP_LOOKS_FRESH = _fresh_sleep_references()
 
 
 def _switch_until_next_turn(current: _Worker) -> None:
@@ -677,7 +693,7 @@ def suspend_until(loop: asyncio.AbstractEventLoop, when: float | None) -> None:
             if current.interrupt is None:
                 raise
             raise _take_interrupt(current) from None
-            return
+        return
     awaitlet(_Wakeup(loop, when))
 
 
@@ -880,33 +896,6 @@ def _client_wait_future(current: greenlet, future: asyncio.Future[T], loop: Any)
     return future.result()
 
 
-def _client_sleep(
-    current: greenlet, sleep: types.CoroutineType[Any, Any, T], loop: asyncio.AbstractEventLoop
-) -> T:
-    """`asyncio.sleep(...)` for the task-less client, as `_sleep_without_task` for a job."""
-    try:
-        yielded = sleep.send(None)
-    except StopIteration as stop:
-        return stop.value  # type: ignore[no-any-return]
-    if yielded is not None:
-        delay, result = _closed_sleep_arguments(sleep)
-        _client_until(current, loop, loop.time() + delay)
-        if current.interrupt is not None:
-            raise _take_interrupt(current)
-        return result  # type: ignore[no-any-return]
-    try:
-        _client_next_turn(current, loop)
-    except BaseException as exc:
-        return _unwind_sleep(current, sleep, exc)
-    if current.interrupt is not None:
-        return _unwind_sleep(current, sleep, asyncio.CancelledError())
-    try:
-        sleep.send(None)
-    except StopIteration as stop:
-        return stop.value  # type: ignore[no-any-return]
-    raise RuntimeError("asyncio.sleep() suspended twice")  # it never does
-
-
 def _run_hub(loop: asyncio.AbstractEventLoop) -> None:
     loop.run_forever()
 
@@ -958,7 +947,11 @@ def _awaitlet_client(awaitable: Awaitable[T], current: greenlet) -> T:
             # switches straight back in, as for a task-less green thread.
             if type(awaitable) is _CoroutineType:
                 if awaitable.cr_code is _SLEEP_CODE:  # type: ignore[attr-defined]
-                    return _client_sleep(current, awaitable, loop)  # type: ignore[arg-type]
+                    delay, result = _sleep_arguments(awaitable)  # type: ignore[arg-type]
+                    if _sleeps_as_is(delay):
+                        awaitable.close()  # type: ignore[attr-defined]
+                        _client_wakeup(current, loop, None if delay <= 0 else loop.time() + delay)
+                        return result  # type: ignore[no-any-return]
             elif _is_future_of(awaitable, loop):
                 return _client_wait_future(current, awaitable, loop)  # type: ignore[arg-type]
             elif type(awaitable) is _Wakeup:

@@ -373,3 +373,34 @@ def test_a_thread_in_its_task_is_interrupted_in_sleep_zero(how: str) -> None:
 
 async def immediate_after_a_turn() -> None:
     await asyncio.sleep(0)
+
+
+@pytest.mark.parametrize("wait", ["sleep(0)", "awaitlet(asyncio.sleep(0))"])
+def test_a_thread_in_its_task_yields_one_turn_per_sleep_zero(wait: str) -> None:
+    log: list[str] = []
+
+    def yield_once() -> None:
+        if wait == "sleep(0)":
+            sleep(0)
+        else:
+            awaitlet(asyncio.sleep(0))
+
+    def in_task() -> None:
+        awaitlet(immediate_after_a_turn())  # takes a task for good
+        for step in range(3):
+            log.append(f"task {step}")
+            yield_once()
+
+    def task_less() -> None:
+        sleep(0)  # lines up with the other's first step in its task
+        for step in range(3):
+            log.append(f"task-less {step}")
+            yield_once()
+
+    def main() -> None:
+        threads = [spawn(in_task), spawn(task_less)]
+        for thread in threads:
+            thread.wait()
+
+    run(main)
+    assert log == [f"{who} {step}" for step in range(3) for who in ("task", "task-less")]
