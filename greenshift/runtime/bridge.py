@@ -1055,14 +1055,101 @@ def _interrupt_job(thread: greenlet, error: BaseException) -> bool:
     loop = thread.loop
     if loop is None:
         return False
+    waiting = thread.waiting_on
+    if waiting is _RUNNING_ANOTHER:
+        thread.interrupt = error  # it sees the interrupt when its own turn comes
+        return True
+    if _in_plain_callback() and _withdraw_wake_up(thread, loop):
+        # From a loop callback (a Timeout's timer), as eventlet's hub threw into a
+        # greenthread: the thread runs at once.
+        thread.interrupt = error
+        thread.resume()
+        return True
     thread.interrupt = error
-    waiting, thread.waiting_on = thread.waiting_on, None  # one wake-up, however many interrupts
+    thread.waiting_on = None  # one wake-up, however many interrupts
     if isinstance(waiting, asyncio.TimerHandle):
         waiting.cancel()
         loop.call_soon(thread.resume)
     elif waiting is not None:
         waiting.cancel()  # its done callback resumes the job
     # Otherwise it waits for the loop's next turn, and sees the interrupt when it wakes.
+    return True
+
+
+def _withdraw_wake_up(thread: greenlet, loop: asyncio.AbstractEventLoop) -> bool:
+    """Take back what would resume the task-less `thread` (its timer, its future's done
+    callback, its place on the ready queue), so that it can be switched into at once;
+    False if it cannot be (its wake-up is queued already)."""
+    waiting = thread.waiting_on
+    if isinstance(waiting, asyncio.TimerHandle):
+        waiting.cancel()
+    elif waiting is not None:
+        if waiting is _RUNNING_ANOTHER or waiting.done():
+            return False
+        waiting.remove_done_callback(thread.resume)
+        waiting.cancel()
+    else:
+        state = _state
+        ready = state.ready
+        handle = thread if type(thread) is _Worker else thread.waker
+        if ready is None or loop is not state.loop or handle not in ready:
+            return False
+        ready.remove(handle)
+    thread.waiting_on = None
+    return True
+
+
+# What a task-less thread waits on while it runs another at once (see `interrupt_and_yield`).
+_RUNNING_ANOTHER: Any = object()
+
+
+def interrupt_and_yield(target: Target, error: BaseException) -> bool:
+    """Raise `error` in the task-less green thread `target` and run it at once, until it
+    waits again or ends; the caller's own next turn is queued first. That is what eventlet's
+    kill does from a greenthread. False, with nothing done, where it cannot be done (the
+    caller or the target has a task, or the target's wake-up is queued already): then
+    `interrupt` it and yield."""
+    thread, generation = target
+    if type(thread) is not _Worker or thread.generation != generation or thread.dead:
+        return False
+    state = _state
+    loop = thread.loop
+    ready = state.ready
+    if thread.task is not None or loop is None or loop is not state.loop or ready is None:
+        return False
+    current = getcurrent()
+    if type(current) is _Worker:
+        if current.task is not None or current.loop is not loop or current.entered is not None:
+            return False
+        handle: Any = current
+    elif current is state.client and current.task is None and state.hub:
+        handle = current.waker
+    else:
+        return False
+    if not _withdraw_wake_up(thread, loop):
+        return False
+    ready.append(handle)
+    thread.interrupt = error
+    previous = _get_running_loop()
+    _set_running_loop(loop)  # plain code runs with none; the target runs on the loop
+    current.waiting_on = _RUNNING_ANOTHER
+    try:
+        try:
+            thread.resume()
+        finally:
+            current.waiting_on = None
+        if type(current) is _Worker:
+            current.parent.switch(_SUSPENDED)
+        else:
+            _client_switch_out(loop)
+    except BaseException:
+        if handle in ready:
+            ready.remove(handle)  # never resumed by a wake-up it did not wait for
+        raise
+    finally:
+        _set_running_loop(previous)
+    if current.interrupt is not None:
+        raise _take_interrupt(current)
     return True
 
 

@@ -255,7 +255,10 @@ def kill(thread: GreenThread | greenlet, *throw_args: Any) -> None:
         worker = thread._worker
         if worker is _getcurrent_greenlet():
             raise error
-        bridge.interrupt((worker, worker.generation), error)
+        target = (worker, worker.generation)
+        if bridge.interrupt_and_yield(target, error):
+            return  # it ran at once, as eventlet's kill switches into it
+        bridge.interrupt(target, error)
     # As eventlet's kill, which switches away and back: the target handles the exception,
     # and others ready to run get their turn, before the killer goes on.
     if not in_loop_callback():

@@ -298,6 +298,69 @@ def scenario_kill_while_sleeping(api: Any, trace: Trace) -> None:
         trace("wait raised", _name(exc))
 
 
+def scenario_kill_runs_a_waiting_target_at_once(api: Any, trace: Trace) -> None:
+    # eventlet's kill queues the killer's next turn, then switches into the target: its
+    # handler runs before the threads already ready, and the killer comes back after them.
+    def victim(wait: str) -> None:
+        try:
+            if wait == "sleep(5)":
+                api.sleep(5)
+            elif wait == "event":
+                api.Event().wait()
+            else:
+                while True:
+                    api.sleep(0)
+        except BaseException as exc:
+            trace(wait, "victim handles", _name(exc))
+            api.sleep(0)
+            trace(wait, "victim yielded")
+            raise
+
+    for wait in ("sleep(5)", "event", "sleep(0) loop"):
+        gt = api.spawn(victim, wait)
+        api.sleep(0)
+        api.spawn(trace, wait, "other thread runs")
+        api.kill(gt)
+        trace(wait, "killer goes on")
+        api.sleep(0)
+        api.sleep(0)
+        trace(wait, "dead", gt.dead)
+
+
+def scenario_killed_target_kills_its_killer(api: Any, trace: Trace) -> None:
+    # The target's handler kills the thread that is killing it, while that one is still
+    # inside kill().
+    threads: dict[str, Any] = {}
+
+    def killer() -> None:
+        try:
+            api.sleep(0)
+            trace("killer kills")
+            api.kill(threads["target"])
+            trace("killer after kill")
+        except BaseException as exc:
+            trace("killer interrupted by", _name(exc))
+            raise
+
+    def target() -> None:
+        try:
+            api.sleep(10)
+        except BaseException as exc:
+            trace("target interrupted by", _name(exc), "and kills its killer")
+            api.kill(threads["killer"])
+            trace("target after kill")
+            raise
+
+    threads["target"] = api.spawn(target)
+    threads["killer"] = api.spawn(killer)
+    for name in ("killer", "target"):
+        try:
+            threads[name].wait()
+            trace(name, "returned")
+        except BaseException as exc:
+            trace(name, "ended by", _name(exc))
+
+
 def scenario_kill_while_waiting_on_event(api: Any, trace: Trace) -> None:
     evt = api.Event()
 

@@ -2,8 +2,9 @@
 
 Each scenario here is a small program built from a fixed seed: a few green threads, each a
 list of steps (yield, get, put, wait on an event), and a main thread that yields, puts
-without blocking, sends events and kills. Every interleaving decision is the scheduler's,
-so the traces compare eventlet's scheduling with the runtime's step by step.
+without blocking, sends events and kills (before a thread starts, and once it may have).
+Every interleaving decision is the scheduler's, so the traces compare eventlet's scheduling
+with the runtime's step by step.
 
 The programs avoid what eventlet leaves unspecified: a queue has one getter and one putter,
 an event one waiter (eventlet keeps blocked getters, putters and event waiters in sets).
@@ -12,11 +13,6 @@ threads still waiting, and records how each one ended.
 
 Main's non-blocking puts may find a bounded queue full, or wait for the queue's unlock
 pass when a getter is waiting (eventlet then accepts the item only if a getter takes it).
-
-They stay clear of one known difference, which the runtime does not (yet) share with
-eventlet: eventlet's `kill` runs a started target at once, where the runtime runs it after
-the threads already ready to run (so main kills only threads that have not started, and
-the final kills come once the others have run out or block).
 """
 
 from __future__ import annotations
@@ -54,6 +50,9 @@ def _program(seed: int) -> dict[str, Any]:
         main_steps.insert(rng.randint(0, len(main_steps)), ("send", event))
     if rng.random() < 0.5:
         main_steps.insert(0, ("kill", rng.randrange(threads)))  # before it ever runs
+    if rng.random() < 0.5:
+        # Once it may have started: running, waiting, or already done.
+        main_steps.insert(rng.randint(1, len(main_steps)), ("kill", rng.randrange(threads)))
     return {
         "queue_sizes": queue_sizes,
         "events": len(waiters),
