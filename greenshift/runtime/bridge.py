@@ -619,12 +619,6 @@ def _sleep_arguments(sleep: types.CoroutineType[Any, Any, Any]) -> tuple[Any, An
     return arguments["delay"], arguments["result"]
 
 
-def _sleeps_as_is(delay: Any) -> bool:
-    """A delay the runtime waits for itself, as awaitlet checks it inline: anything else
-    (NaN, other types of number) is left to the coroutine, stepped in a task."""
-    return (type(delay) is float or type(delay) is int) and delay == delay
-
-
 def _fresh_sleep_references() -> tuple[int, bool]:
     """How many references a fresh `asyncio.sleep(delay, result)` has, if they end with its
     code and its two arguments (CPython 3.11+), else 0; and whether one closed before it
@@ -845,7 +839,11 @@ def _client_next_turn(current: greenlet, loop: asyncio.AbstractEventLoop) -> Non
     else:
         handle = loop.call_soon(current.resume)
     try:
-        _client_switch_out(loop)
+        hub = _state.hub
+        if hub:
+            hub.switch(_SUSPENDED)  # back into the callback that last resumed the client
+        else:
+            _client_switch_out(loop)
     except BaseException:
         # The hub died (a KeyboardInterrupt out of the loop): a later hub must not run
         # this wake-up.
@@ -948,9 +946,14 @@ def _awaitlet_client(awaitable: Awaitable[T], current: greenlet) -> T:
             if type(awaitable) is _CoroutineType:
                 if awaitable.cr_code is _SLEEP_CODE:  # type: ignore[attr-defined]
                     delay, result = _sleep_arguments(awaitable)  # type: ignore[arg-type]
-                    if _sleeps_as_is(delay):
+                    if (type(delay) is float or type(delay) is int) and delay == delay:
                         awaitable.close()  # type: ignore[attr-defined]
-                        _client_wakeup(current, loop, None if delay <= 0 else loop.time() + delay)
+                        if delay <= 0:
+                            _client_next_turn(current, loop)
+                        else:
+                            _client_until(current, loop, loop.time() + delay)
+                        if current.interrupt is not None:
+                            raise _take_interrupt(current)
                         return result  # type: ignore[no-any-return]
             elif _is_future_of(awaitable, loop):
                 return _client_wait_future(current, awaitable, loop)  # type: ignore[arg-type]
