@@ -577,9 +577,9 @@ def _is_future_of(awaitable: Any, loop: asyncio.AbstractEventLoop) -> bool:
     return asyncio.isfuture(awaitable) and awaitable.get_loop() is loop
 
 
-def _wait_future(current: _Worker, future: asyncio.Future[T]) -> T:
-    """Wait in a task-less job: the future's done callback switches straight back in, or
-    `wake` does at once."""
+def _wait_future(current: greenlet, future: asyncio.Future[T]) -> T:
+    """Wait in a task-less job, or the task-less client: the future's done callback
+    switches straight back in, or `wake` does at once."""
     if not future.done():
         resume = current.resume
         future.add_done_callback(resume)
@@ -587,7 +587,10 @@ def _wait_future(current: _Worker, future: asyncio.Future[T]) -> T:
         waiters = _state.waiters
         waiters[future] = current
         try:
-            current.parent.switch(_SUSPENDED)
+            if type(current) is _Worker:
+                current.parent.switch(_SUSPENDED)
+            else:
+                _client_switch_out(current.loop)
         except BaseException:
             future.remove_done_callback(resume)
             raise
@@ -660,6 +663,22 @@ def _take_task(current: _Worker) -> None:
     current.entered = task
 
 
+def _wait_until(current: greenlet, loop: asyncio.AbstractEventLoop, when: float) -> None:
+    """Wait in a task-less job, or the task-less client, until the loop's timer at `when`
+    switches straight back in."""
+    timer = current.waiting_on = loop.call_at(when, current.resume)
+    try:
+        if type(current) is _Worker:
+            current.parent.switch(_SUSPENDED)
+        else:
+            _client_switch_out(loop)
+    except BaseException:
+        timer.cancel()
+        raise
+    finally:
+        current.waiting_on = None
+
+
 def suspend_until(loop: asyncio.AbstractEventLoop, when: float | None) -> None:
     """Suspend the calling green thread until loop time `when` (None: the loop's next turn)."""
     current = getcurrent()
@@ -668,14 +687,7 @@ def suspend_until(loop: asyncio.AbstractEventLoop, when: float | None) -> None:
         if when is None:
             _switch_until_next_turn(current)  # an interrupt is seen when it wakes
         else:
-            timer = current.waiting_on = loop.call_at(when, current.resume)
-            try:
-                current.parent.switch(_SUSPENDED)
-            except BaseException:
-                timer.cancel()
-                raise
-            finally:
-                current.waiting_on = None
+            _wait_until(current, loop, when)
         if current.interrupt is not None:
             raise _take_interrupt(current)
         return
@@ -854,44 +866,13 @@ def _client_next_turn(current: greenlet, loop: asyncio.AbstractEventLoop) -> Non
         raise
 
 
-def _client_until(current: greenlet, loop: asyncio.AbstractEventLoop, when: float) -> None:
-    timer = current.waiting_on = loop.call_at(when, current.resume)
-    try:
-        _client_switch_out(loop)
-    except BaseException:
-        timer.cancel()
-        raise
-    finally:
-        current.waiting_on = None
-
-
 def _client_wakeup(current: greenlet, loop: asyncio.AbstractEventLoop, when: float | None) -> None:
     if when is None:
         _client_next_turn(current, loop)
     else:
-        _client_until(current, loop, when)
+        _wait_until(current, loop, when)
     if current.interrupt is not None:
         raise _take_interrupt(current)
-
-
-def _client_wait_future(current: greenlet, future: asyncio.Future[T], loop: Any) -> T:
-    if not future.done():
-        resume = current.resume
-        future.add_done_callback(resume)
-        current.waiting_on = future
-        waiters = _state.waiters
-        waiters[future] = current
-        try:
-            _client_switch_out(loop)
-        except BaseException:
-            future.remove_done_callback(resume)
-            raise
-        finally:
-            current.waiting_on = None
-            waiters.pop(future, None)
-    if current.interrupt is not None:
-        raise _take_interrupt(current)
-    return future.result()
 
 
 def _run_hub(loop: asyncio.AbstractEventLoop) -> None:
@@ -951,12 +932,12 @@ def _awaitlet_client(awaitable: Awaitable[T], current: greenlet) -> T:
                         if delay <= 0:
                             _client_next_turn(current, loop)
                         else:
-                            _client_until(current, loop, loop.time() + delay)
+                            _wait_until(current, loop, loop.time() + delay)
                         if current.interrupt is not None:
                             raise _take_interrupt(current)
                         return result  # type: ignore[no-any-return]
             elif _is_future_of(awaitable, loop):
-                return _client_wait_future(current, awaitable, loop)  # type: ignore[arg-type]
+                return _wait_future(current, awaitable)  # type: ignore[arg-type]
             elif type(awaitable) is _Wakeup:
                 _client_wakeup(current, loop, awaitable.when)  # type: ignore[attr-defined]
                 return None  # type: ignore[return-value]

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import greenlet
@@ -76,3 +76,54 @@ def run_script(
         text=True,
         timeout=timeout,
     )
+
+
+def interrupted(wait_forever: Callable[[], None], how: str, turns_first: int = 1) -> str:
+    """Run `wait_forever` in a spawned green thread under `run()` and stop it with `kill`
+    (after main's `turns_first` yields) or a `Timeout(0.01)` around it: "killed" or "timed
+    out", as the thread ended."""
+    from greenshift.runtime import GreenletExit, Timeout, kill, run, sleep, spawn
+
+    def job() -> str:
+        try:
+            if how == "Timeout":
+                with Timeout(0.01):
+                    wait_forever()
+            else:
+                wait_forever()
+        except Timeout:
+            return "timed out"
+        return "returned"
+
+    def main() -> str:
+        thread = spawn(job)
+        if how == "kill":
+            for _ in range(turns_first):
+                sleep(0)
+            kill(thread)
+        try:
+            return str(thread.wait())
+        except GreenletExit:
+            return "killed"
+
+    return run(main)
+
+
+def _runtime_sleep0() -> None:
+    from greenshift.runtime import sleep
+
+    sleep(0)
+
+
+def _awaitlet_sleep0() -> None:
+    from greenshift.runtime import awaitlet
+
+    awaitlet(asyncio.sleep(0))
+
+
+# The two ways a converted program yields one turn: the runtime's sleep, and what
+# `eventlet.sleep(0)` becomes.
+YIELDS: dict[str, Callable[[], None]] = {
+    "sleep(0)": _runtime_sleep0,
+    "awaitlet(asyncio.sleep(0))": _awaitlet_sleep0,
+}

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 import uvloop
 
-from greenshift.runtime import GreenletExit, Queue, Timeout, awaitlet, kill, run, sleep, spawn
+from greenshift.runtime import Queue, awaitlet, run, sleep, spawn
+
+from .bridge_support import YIELDS, interrupted
 
 LOOPS: dict[str, Callable[[], asyncio.AbstractEventLoop]] = {
     "asyncio": asyncio.new_event_loop,
@@ -29,15 +31,11 @@ def test_run_uses_the_loop_of_the_kind_asked_for(loop_kind: str) -> None:
     assert kind == loop_kind
 
 
-@pytest.mark.parametrize("wait", ["asyncio.sleep(0)", "sleep(0)"])
+@pytest.mark.parametrize("wait", list(YIELDS))
 def test_yields_interleave_the_same_way(loop_kind: str, wait: str) -> None:
     log: list[str] = []
 
-    def yield_once() -> None:
-        if wait == "sleep(0)":
-            sleep(0)
-        else:
-            awaitlet(asyncio.sleep(0))
+    yield_once = YIELDS[wait]
 
     def worker(name: str) -> None:
         for step in range(3):
@@ -59,28 +57,7 @@ def test_a_thread_yielding_in_a_loop_is_interrupted(loop_kind: str, how: str) ->
         while True:
             awaitlet(asyncio.sleep(0))
 
-    def job() -> str:
-        try:
-            if how == "Timeout":
-                with Timeout(0.01):
-                    spin()
-            else:
-                spin()
-        except Timeout:
-            return "timed out"
-        return "not reached"
-
-    def main() -> str:
-        thread = spawn(job)
-        if how == "kill":
-            sleep(0)
-            kill(thread)
-        try:
-            return str(thread.wait())
-        except GreenletExit:
-            return "killed"
-
-    assert run(main) == ("killed" if how == "kill" else "timed out")
+    assert interrupted(spin, how) == ("killed" if how == "kill" else "timed out")
 
 
 def test_timed_sleeps_and_queues(loop_kind: str) -> None:

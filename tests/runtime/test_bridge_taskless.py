@@ -25,7 +25,7 @@ from greenshift.runtime import (
 )
 from greenshift.runtime.bridge import current_target, interrupt
 
-from .bridge_support import no_leaks  # noqa: F401
+from .bridge_support import YIELDS, interrupted, no_leaks  # noqa: F401
 
 
 class Stop(Exception):
@@ -229,28 +229,7 @@ def test_asyncio_sleep_without_a_task_is_interrupted(how: str, delay: float) -> 
             awaitlet(asyncio.sleep(delay))
             assert asyncio.current_task() is None
 
-    def job() -> str:
-        try:
-            if how == "Timeout":
-                with Timeout(0.01):
-                    naps()
-            else:
-                naps()
-        except Timeout:
-            return "timed out"
-        return "slept"
-
-    def main() -> Any:
-        thread = spawn(job)
-        if how == "kill":
-            sleep(0)
-            kill(thread)
-        try:
-            return thread.wait()
-        except GreenletExit:
-            return "killed"
-
-    assert run(main) == ("killed" if how == "kill" else "timed out")
+    assert interrupted(naps, how) == ("killed" if how == "kill" else "timed out")
 
 
 def test_an_asyncio_sleep_awaited_twice_fails_as_in_a_task() -> None:
@@ -343,47 +322,24 @@ def test_a_bare_yield_right_after_taking_a_task_costs_one_turn() -> None:
 
 @pytest.mark.parametrize("how", ["kill", "Timeout"])
 def test_a_thread_in_its_task_is_interrupted_in_sleep_zero(how: str) -> None:
-    def job() -> str:
+    def naps() -> None:
         awaitlet(immediate_after_a_turn())  # takes a task for good
         assert asyncio.current_task() is not None
-        try:
-            if how == "Timeout":
-                with Timeout(0.01):
-                    while True:
-                        sleep(0)
-            else:
-                while True:
-                    sleep(0)
-        except Timeout:
-            return "timed out"
+        while True:
+            sleep(0)
 
-    def main() -> Any:
-        thread = spawn(job)
-        if how == "kill":
-            for _ in range(3):
-                sleep(0)
-            kill(thread)
-        try:
-            return thread.wait()
-        except GreenletExit:
-            return "killed"
-
-    assert run(main) == ("killed" if how == "kill" else "timed out")
+    assert interrupted(naps, how, turns_first=3) == ("killed" if how == "kill" else "timed out")
 
 
 async def immediate_after_a_turn() -> None:
     await asyncio.sleep(0)
 
 
-@pytest.mark.parametrize("wait", ["sleep(0)", "awaitlet(asyncio.sleep(0))"])
+@pytest.mark.parametrize("wait", list(YIELDS))
 def test_a_thread_in_its_task_yields_one_turn_per_sleep_zero(wait: str) -> None:
     log: list[str] = []
 
-    def yield_once() -> None:
-        if wait == "sleep(0)":
-            sleep(0)
-        else:
-            awaitlet(asyncio.sleep(0))
+    yield_once = YIELDS[wait]
 
     def in_task() -> None:
         awaitlet(immediate_after_a_turn())  # takes a task for good
