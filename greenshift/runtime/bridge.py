@@ -7,15 +7,18 @@ suspending costs no switch, and sync code reached from inside it can call `await
 at any depth. Only when the awaitable really suspends does the worker switch to its driver,
 which hands the future to the task and switches back once the task is woken.
 
-A green thread (`start_job`) starts without a task, from a loop callback, as eventlet's
-hub switched into a greenthread: waits on a future or a timer resume it straight from the
-loop's callback. The first time it awaits anything else (a coroutine may need
-`asyncio.current_task()`), the job moves into a task of its own and stays there.
+A green thread (`start_job`, `run()`'s main among them) starts without a task, from a
+loop callback, as eventlet's hub switched into a greenthread: waits on a future, a timer or
+the loop's next turn (`asyncio.sleep` included) resume it straight from the loop's
+callback, and `kill` or a firing `Timeout` switches into it at once. The first time it
+awaits anything else (a coroutine may need `asyncio.current_task()`), the job moves into a
+task of its own and stays there.
 
-Plain sync code (a script, a test, a REPL: no loop running in the thread) is driven the
-same way: its greenlet becomes the thread's *client*, stepped by a driver task on the
-thread's loop, which runs in a hub greenlet of its own, as eventlet's hub did. The client
-resumes in wake-up order among the green threads, and while it runs the loop is paused.
+Plain sync code (a script, a test, a REPL: no loop running in the thread) becomes the
+thread's *client*: the thread's loop runs in a hub greenlet of its own, as eventlet's hub
+did, and the client waits as a task-less green thread does, until it first awaits a
+coroutine; from then on a driver task steps its awaitables. The client resumes in wake-up
+order among the green threads, and while it runs the loop is paused.
 
 With a loop running but no green thread to suspend, `awaitlet` raises
 `AwaitletContextError` instead of blocking the loop.

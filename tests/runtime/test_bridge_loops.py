@@ -4,11 +4,16 @@ runtime can put a waiting thread on, so its waits go through `call_soon` instead
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-import uvloop
+
+if sys.platform == "win32":
+    pytest.skip("uvloop does not run on Windows", allow_module_level=True)
+
+import uvloop  # noqa: E402
 
 from greenshift.runtime import Queue, awaitlet, run, sleep, spawn
 
