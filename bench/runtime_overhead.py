@@ -2,8 +2,11 @@
 
 Run: python bench/runtime_overhead.py [--quick]
 
-Per-call figures are measured in this process, candidates interleaved round by round; each
-figure is the best (minimum) of the rounds, so a noisy shared machine hurts less. The
+Per-call figures are measured in this process, on the runtime's own loop (under `run()`, as
+a converted program runs), candidates interleaved round by round; each figure is the best
+(minimum) of the rounds, so a noisy shared machine hurts less. `awaitlet(asyncio.sleep(0))`
+is measured where a converted program calls it: a spawned green thread, `run()`'s main, a
+plain script (in a thread of its own, with no `run()`), and inside `async_def`'s task. The
 10,000-task figures come from fresh subprocesses (eventlet never shares an interpreter with
 greenshift): wall time from the first spawn until every task is done, and memory as the growth
 of the resident set (VmRSS, Linux) from before the first spawn to the moment every task has
