@@ -57,6 +57,7 @@ _DONE = object()  # the worker finished its job; the result is in worker.result
 _FAILED = object()  # the job raised; the exception is in worker.result
 _STOP = object()  # tells the client's driver to stop the hub's loop
 _SUSPENDED = object()  # a task-less job waits; whatever wakes it switches back in
+_NO_KWARGS: dict[str, Any] = {}  # never written to: `call` passes it on only when not empty
 
 # Parked workers kept per thread; beyond this a finished worker simply ends.
 _MAX_IDLE = 1024
@@ -361,7 +362,7 @@ def _start_job(
     worker.loop = loop
     worker.ready = state.ready
     state.jobs.add(worker)
-    message = worker.switch(fn, args, {})
+    message = worker.switch(fn, args, _NO_KWARGS)
     if message is not _SUSPENDED:
         _job_message(worker, message)
 
@@ -690,7 +691,16 @@ def suspend_until(loop: asyncio.AbstractEventLoop, when: float | None) -> None:
         if when is None:
             _switch_until_next_turn(current)  # an interrupt is seen when it wakes
         else:
-            _wait_until(current, loop, when)
+            # As `_wait_until`, inline: on Python 3.12+ each frame of a suspended green
+            # thread's stack costs memory, and this is where most of them wait.
+            timer = current.waiting_on = loop.call_at(when, current.resume)
+            try:
+                current.parent.switch(_SUSPENDED)
+            except BaseException:
+                timer.cancel()
+                raise
+            finally:
+                current.waiting_on = None
         if current.interrupt is not None:
             raise _take_interrupt(current)
         return
