@@ -1075,25 +1075,40 @@ def _interrupt_job(thread: greenlet, error: BaseException) -> bool:
 
 def _withdraw_wake_up(thread: greenlet, loop: asyncio.AbstractEventLoop) -> bool:
     """Take back what would resume the task-less `thread` (its timer, its future's done
-    callback, its place on the ready queue), so that it can be switched into at once;
-    False if it cannot be (its wake-up is queued already)."""
+    callback, its place on the ready queue, or a wake-up queued there already), so that it
+    can be switched into at once; False if it cannot be."""
     waiting = thread.waiting_on
+    if waiting is _RUNNING_ANOTHER:
+        return False
     if isinstance(waiting, asyncio.TimerHandle):
         waiting.cancel()
-    elif waiting is not None:
-        if waiting is _RUNNING_ANOTHER or waiting.done():
-            return False
+    elif waiting is not None and not waiting.done():
         waiting.remove_done_callback(thread.resume)
         waiting.cancel()
-    else:
-        state = _state
-        ready = state.ready
-        handle = thread if type(thread) is _Worker else thread.waker
-        if ready is None or loop is not state.loop or handle not in ready:
-            return False
-        ready.remove(handle)
+    elif not _take_off_ready_queue(thread, loop):
+        return False
     thread.waiting_on = None
     return True
+
+
+def _take_off_ready_queue(thread: greenlet, loop: asyncio.AbstractEventLoop) -> bool:
+    """Remove what the ready queue holds to resume `thread`: the thread itself (see
+    `_Worker._run`), or a handle of its `resume` (a future's done callback, an interrupt's
+    call_soon)."""
+    state = _state
+    ready = state.ready
+    if ready is None or loop is not state.loop:
+        return False
+    own = thread if type(thread) is _Worker else thread.waker
+    if own in ready:
+        ready.remove(own)
+        return True
+    resume = thread.resume
+    for handle in ready:
+        if getattr(handle, "_callback", None) == resume and not handle._cancelled:
+            handle.cancel()
+            return True
+    return False
 
 
 # What a task-less thread waits on while it runs another at once (see `interrupt_and_yield`).

@@ -327,6 +327,31 @@ def scenario_kill_runs_a_waiting_target_at_once(api: Any, trace: Trace) -> None:
         trace(wait, "dead", gt.dead)
 
 
+def scenario_kill_after_the_targets_wake_up_is_queued(api: Any, trace: Trace) -> None:
+    # The event is sent, so the target's wake-up is queued, but it has not run yet: kill
+    # still switches into it at once, and the queued wake-up never comes.
+    event = api.Event()
+
+    def target() -> None:
+        try:
+            trace("target got", event.wait())
+            api.sleep(0)
+            trace("target went on")
+        except BaseException as exc:
+            trace("target interrupted by", _name(exc))
+            raise
+
+    gt = api.spawn(target)
+    api.sleep(0)
+    api.spawn(trace, "other thread runs")
+    event.send("value")
+    api.kill(gt)
+    trace("killer goes on")
+    api.sleep(0)
+    api.sleep(0)
+    trace("dead", gt.dead)
+
+
 def scenario_killed_target_kills_its_killer(api: Any, trace: Trace) -> None:
     # The target's handler kills the thread that is killing it, while that one is still
     # inside kill().
