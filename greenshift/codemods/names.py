@@ -122,6 +122,18 @@ def _child_fields(node_type: type) -> tuple[str, ...]:
     return names
 
 
+def child_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The nodes directly below `node`, in field order (whitespace and trivia left out)."""
+    for name in _child_fields(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif type(value) is list or type(value) is tuple:
+            for child in value:
+                if isinstance(child, cst.CSTNode):
+                    yield child
+
+
 def is_eventlet(qualname: str | None) -> bool:
     return qualname is not None and (qualname == "eventlet" or qualname.startswith("eventlet."))
 

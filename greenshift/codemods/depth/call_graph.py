@@ -31,7 +31,7 @@ from greenshift.codemods.depth.model import (
     FunctionFacts,
     ModuleFacts,
 )
-from greenshift.codemods.names import Scope, _child_fields, dotted_name, scopes_of
+from greenshift.codemods.names import Scope, _child_fields, child_nodes, dotted_name, scopes_of
 
 RUNTIME = "greenshift.runtime"
 AWAITLET = frozenset({f"{RUNTIME}.awaitlet", f"{RUNTIME}.bridge.awaitlet"})
@@ -658,12 +658,7 @@ def _stored_roots(node: cst.CSTNode) -> set[str]:
                 targets.append(target.value)
             elif isinstance(target, cst.Attribute):
                 found.add(dotted_name(target.value) or "")
-        for name in _child_fields(type(current)):
-            value = getattr(current, name)
-            if isinstance(value, cst.CSTNode):
-                stack.append(value)
-            elif type(value) is list or type(value) is tuple:
-                stack.extend(child for child in value if isinstance(child, cst.CSTNode))
+        stack.extend(child_nodes(current))
     return found
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from greenshift.codemods.names import _child_fields
+from greenshift.codemods.names import child_nodes
 
 if TYPE_CHECKING:
     from greenshift.codemods.depth.call_graph import _Analyser
@@ -171,12 +171,7 @@ def _own_statements(node: cst.CSTNode) -> list[cst.CSTNode]:
             continue
         if isinstance(current, _NESTED) or isinstance(current, cst.BaseExpression):
             continue
-        for name in _child_fields(type(current)):
-            value = getattr(current, name)
-            if isinstance(value, cst.CSTNode):
-                stack.append(value)
-            elif type(value) is list or type(value) is tuple:
-                stack.extend(child for child in value if isinstance(child, cst.CSTNode))
+        stack.extend(child_nodes(current))
     return found
 
 
@@ -206,12 +201,7 @@ def _attribute_stores(klass: cst.ClassDef) -> Counter[str] | None:
             return None
         for target in targets:
             _count_targets(target, counts)
-        for name in _child_fields(type(node)):
-            value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
-                stack.append(value)
-            elif type(value) is list or type(value) is tuple:
-                stack.extend(child for child in value if isinstance(child, cst.CSTNode))
+        stack.extend(child_nodes(node))
     return counts
 
 
