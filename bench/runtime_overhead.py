@@ -276,57 +276,53 @@ N = int(sys.argv[1])
 DELAY = float(sys.argv[2])
 """
 
+# Each greenshift script defines JOB and ARGS, then spawns N green threads running
+# JOB(*ARGS) and waits for them all.
+_GREENSHIFT_SPAWNS = """
+from greenshift.runtime import run, sleep, spawn
+run(lambda: spawn(JOB, *ARGS).wait())  # warm-up: the loop machinery is imported
+def main():
+    base = rss_kib()
+    start = time.perf_counter()
+    threads = [spawn(JOB, *ARGS) for _ in range(N)]
+    sleep(0)  # every thread has started and is suspended: the peak
+    mem = rss_kib() - base
+    for thread in threads:
+        thread.wait()
+    return time.perf_counter() - start, mem
+wall, mem = run(main)
+"""
+
 MANY_SCRIPTS = {
-    "greenshift spawn": """
-        from greenshift.runtime import run, sleep, spawn
-        run(lambda: spawn(sleep, 0).wait())  # warm-up: the loop machinery is imported
-        def main():
-            base = rss_kib()
-            start = time.perf_counter()
-            threads = [spawn(sleep, DELAY) for _ in range(N)]
-            sleep(0)  # every thread has started and is suspended: the peak
-            mem = rss_kib() - base
-            for thread in threads:
-                thread.wait()
-            return time.perf_counter() - start, mem
-        wall, mem = run(main)
-        """,
-    "greenshift awaitlet(asyncio.sleep)": """
+    "greenshift spawn": textwrap.dedent(
+        """
+        from greenshift.runtime import sleep
+        JOB, ARGS = sleep, (DELAY,)
+        """
+    )
+    + _GREENSHIFT_SPAWNS,
+    "greenshift awaitlet(asyncio.sleep)": textwrap.dedent(
+        """
         import asyncio
-        from greenshift.runtime import awaitlet, run, sleep, spawn
+        from greenshift.runtime import awaitlet
         def nap():  # what a converted `eventlet.sleep(DELAY)` calls
             awaitlet(asyncio.sleep(DELAY))
-        run(lambda: spawn(nap).wait())
-        def main():
-            base = rss_kib()
-            start = time.perf_counter()
-            threads = [spawn(nap) for _ in range(N)]
-            sleep(0)
-            mem = rss_kib() - base
-            for thread in threads:
-                thread.wait()
-            return time.perf_counter() - start, mem
-        wall, mem = run(main)
-        """,
-    "greenshift awaitlet(coroutine)": """
+        JOB, ARGS = nap, ()
+        """
+    )
+    + _GREENSHIFT_SPAWNS,
+    "greenshift awaitlet(coroutine)": textwrap.dedent(
+        """
         import asyncio
-        from greenshift.runtime import awaitlet, run, sleep, spawn
+        from greenshift.runtime import awaitlet
         async def fetch():  # a coroutine of the program's own: the thread takes a task
             await asyncio.sleep(DELAY)
         def job():
             awaitlet(fetch())
-        run(lambda: spawn(job).wait())
-        def main():
-            base = rss_kib()
-            start = time.perf_counter()
-            threads = [spawn(job) for _ in range(N)]
-            sleep(0)
-            mem = rss_kib() - base
-            for thread in threads:
-                thread.wait()
-            return time.perf_counter() - start, mem
-        wall, mem = run(main)
-        """,
+        JOB, ARGS = job, ()
+        """
+    )
+    + _GREENSHIFT_SPAWNS,
     "eventlet greenthreads": """
         import warnings
         warnings.simplefilter("ignore")
