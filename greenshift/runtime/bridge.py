@@ -667,22 +667,6 @@ def _take_task(current: _Worker) -> None:
     current.entered = task
 
 
-def _wait_until(current: greenlet, loop: asyncio.AbstractEventLoop, when: float) -> None:
-    """Wait in a task-less job, or the task-less client, until the loop's timer at `when`
-    switches straight back in."""
-    timer = current.waiting_on = loop.call_at(when, current.resume)
-    try:
-        if type(current) is _Worker:
-            current.parent.switch(_SUSPENDED)
-        else:
-            _client_switch_out(loop)
-    except BaseException:
-        timer.cancel()
-        raise
-    finally:
-        current.waiting_on = None
-
-
 def suspend_until(loop: asyncio.AbstractEventLoop, when: float | None) -> None:
     """Suspend the calling green thread until loop time `when` (None: the loop's next turn)."""
     current = getcurrent()
@@ -691,8 +675,9 @@ def suspend_until(loop: asyncio.AbstractEventLoop, when: float | None) -> None:
         if when is None:
             _switch_until_next_turn(current)  # an interrupt is seen when it wakes
         else:
-            # As `_wait_until`, inline: on Python 3.12+ each frame of a suspended green
-            # thread's stack costs memory, and this is where most of them wait.
+            # Inline rather than a helper shared with the client's `_client_until`: on
+            # Python 3.12+ each frame of a suspended green thread's stack costs memory,
+            # and this is where most of them wait.
             timer = current.waiting_on = loop.call_at(when, current.resume)
             try:
                 current.parent.switch(_SUSPENDED)
@@ -864,11 +849,7 @@ def _client_next_turn(current: greenlet, loop: asyncio.AbstractEventLoop) -> Non
     else:
         handle = loop.call_soon(current.resume)
     try:
-        hub = _state.hub
-        if hub:
-            hub.switch(_SUSPENDED)  # back into the callback that last resumed the client
-        else:
-            _client_switch_out(loop)
+        _client_switch_out(loop)
     except BaseException:
         # The hub died (a KeyboardInterrupt out of the loop): a later hub must not run
         # this wake-up.
@@ -879,11 +860,22 @@ def _client_next_turn(current: greenlet, loop: asyncio.AbstractEventLoop) -> Non
         raise
 
 
+def _client_until(current: greenlet, loop: asyncio.AbstractEventLoop, when: float) -> None:
+    timer = current.waiting_on = loop.call_at(when, current.resume)
+    try:
+        _client_switch_out(loop)
+    except BaseException:
+        timer.cancel()
+        raise
+    finally:
+        current.waiting_on = None
+
+
 def _client_wakeup(current: greenlet, loop: asyncio.AbstractEventLoop, when: float | None) -> None:
     if when is None:
         _client_next_turn(current, loop)
     else:
-        _wait_until(current, loop, when)
+        _client_until(current, loop, when)
     if current.interrupt is not None:
         raise _take_interrupt(current)
 
@@ -942,12 +934,7 @@ def _awaitlet_client(awaitable: Awaitable[T], current: greenlet) -> T:
                     delay, result = _sleep_arguments(awaitable)  # type: ignore[arg-type]
                     if (type(delay) is float or type(delay) is int) and delay == delay:
                         awaitable.close()  # type: ignore[attr-defined]
-                        if delay <= 0:
-                            _client_next_turn(current, loop)
-                        else:
-                            _wait_until(current, loop, loop.time() + delay)
-                        if current.interrupt is not None:
-                            raise _take_interrupt(current)
+                        _client_wakeup(current, loop, None if delay <= 0 else loop.time() + delay)
                         return result  # type: ignore[no-any-return]
             elif _is_future_of(awaitable, loop):
                 return _wait_future(current, awaitable)  # type: ignore[arg-type]
@@ -1119,8 +1106,8 @@ def interrupt_and_yield(target: Target, error: BaseException) -> bool:
     """Raise `error` in the task-less green thread `target` and run it at once, until it
     waits again or ends; the caller's own next turn is queued first. That is what eventlet's
     kill does from a greenthread. False, with nothing done, where it cannot be done (the
-    caller or the target has a task, or the target's wake-up is queued already): then
-    `interrupt` it and yield."""
+    caller or the target has a task, or the loop is not asyncio's own): then `interrupt`
+    it and yield."""
     thread, generation = target
     if type(thread) is not _Worker or thread.generation != generation or thread.dead:
         return False
