@@ -48,6 +48,8 @@ __all__ = [
     "get_loop",
     "interrupt",
     "run",
+    "sleep",
+    "suspend_until",
     "wake",
 ]
 
@@ -57,7 +59,7 @@ _DONE = object()  # the worker finished its job; the result is in worker.result
 _FAILED = object()  # the job raised; the exception is in worker.result
 _STOP = object()  # tells the client's driver to stop the hub's loop
 _SUSPENDED = object()  # a task-less job waits; whatever wakes it switches back in
-_NO_KWARGS: dict[str, Any] = {}  # never written to: `call` passes it on only when not empty
+_NO_KWARGS: dict[str, Any] = {}  # a job's keyword arguments when it has none; never written to
 
 # Parked workers kept per thread; beyond this a finished worker simply ends.
 _MAX_IDLE = 1024
@@ -124,6 +126,8 @@ class _Worker(greenlet):
     interrupt: BaseException | None = None
     task: asyncio.Task[Any] | None = None
     generation = 0
+    # The runtime's GreenThread whose job this is, if any: the worker tells it when the job
+    # starts and ends (`_begin(worker)`, `_end(result, error)`), inside the job itself.
     green_thread: Any = None
     awaited = False  # awaitlet was called during the job (for assert_await_occurs)
     # A task-less job: the loop it runs on, what it waits on (a future, or a timer that
@@ -151,13 +155,41 @@ class _Worker(greenlet):
         idle = state.idle
         jobs = state.jobs
         while True:
+            thread = self.green_thread
             try:
-                self.result = call(fn, args, kwargs)
+                if thread is not None:
+                    thread._begin(self)
+                # The function is called from here, with no helper in between: a suspended
+                # green thread keeps its frames (on Python 3.12+ each costs memory), and a
+                # star call of a bound method adds a C stack level, which greenlet copies.
+                try:
+                    if kwargs:
+                        result = fn(*args, **kwargs)
+                    elif not args:
+                        result = fn()
+                    elif len(args) == 1:
+                        result = fn(args[0])
+                    elif len(args) == 2:
+                        result = fn(args[0], args[1])
+                    elif len(args) == 3:
+                        result = fn(args[0], args[1], args[2])
+                    else:
+                        result = fn(*args)
+                except BaseException as exc:
+                    if thread is None:
+                        raise
+                    thread._end(None, exc)  # re-raises what must leave the loop
+                    result = None
+                else:
+                    if thread is not None:
+                        thread._end(result, None)
+                        result = None  # the green thread holds it
+                self.result = result
                 message = _DONE
             except BaseException as exc:  # a worker outlives its job's exception
                 self.result = exc
                 message = _FAILED
-            fn = args = kwargs = None  # type: ignore[assignment]
+            fn = args = kwargs = thread = result = None  # type: ignore[assignment]
             if self.loop is not None:
                 self.loop = self.ready = None
                 jobs.discard(self)
@@ -183,23 +215,6 @@ class _Worker(greenlet):
     _run = resume  # run as a handle of the loop's ready queue
 
 
-def call(fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
-    """`fn(*args, **kwargs)`, spelled so that common arities add no C stack frame: greenlet
-    copies a suspended green thread's C stack, so each star-call level costs memory."""
-    if kwargs:
-        return fn(*args, **kwargs)
-    count = len(args)
-    if count == 0:
-        return fn()
-    if count == 1:
-        return fn(args[0])
-    if count == 2:
-        return fn(args[0], args[1])
-    if count == 3:
-        return fn(args[0], args[1], args[2])
-    return fn(*args)
-
-
 def _take_worker() -> _Worker:
     idle = _state.idle
     return idle.pop() if idle else _Worker()
@@ -213,6 +228,7 @@ def _drive_steps(
     kwargs: dict[str, Any],
     assert_await_occurs: bool = False,
     adopted: bool = False,
+    green_thread: Any = None,
 ) -> Generator[Any, None, Any]:
     # A generator, so that the task resumes it natively: a suspension costs one switch pair.
     if not adopted:
@@ -224,6 +240,7 @@ def _drive_steps(
         worker.gr_context = current.gr_context  # share the task's context
         worker.task = asyncio.current_task()  # what `interrupt` cancels
         worker.awaited = False
+        worker.green_thread = green_thread
         message = worker.switch(fn, args, kwargs)
     else:
         # A task-less job moved into this task (see `_job_message`); what it switched out
@@ -315,41 +332,56 @@ def start_task(
     loop: asyncio.AbstractEventLoop,
     fn: Callable[..., Any],
     args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    green_thread: Any = None,
 ) -> asyncio.Task[Any]:
-    """A task running `fn(*args)` in a worker greenlet: the body of a green thread."""
-    return loop.create_task(_task_body(_drive_steps(None, fn, args, {})))
+    """A task running `fn(*args, **kwargs)` in a worker greenlet: the body of a green thread."""
+    steps = _drive_steps(None, fn, args, kwargs, green_thread=green_thread)
+    return loop.create_task(_task_body(steps))
 
 
 def start_job(
     loop: asyncio.AbstractEventLoop,
     fn: Callable[..., Any],
     args: tuple[Any, ...],
+    kwargs: dict[str, Any],
     when: float | None = None,
+    green_thread: Any = None,
 ) -> asyncio.Handle | asyncio.Task[Any]:
-    """Run `fn(*args)` as a green thread on `loop`: from a callback on its next turn, or at
-    loop time `when`. Cancel what it returns to keep it from starting.
+    """Run `fn(*args, **kwargs)` as a green thread on `loop`: from a callback on its next
+    turn, or at loop time `when`. Cancel what it returns to keep it from starting.
+    `green_thread` is told when the job starts and ends (see `_Worker.green_thread`).
 
     On a loop the runtime does not own (`async_def` under `asyncio.run`), the job is a task
     from the start, so that the loop's owner cancels it at the end like its other tasks.
     """
     if loop is not _state.loop:
         if when is None:
-            return start_task(loop, fn, args)
-        return loop.create_task(_start_task_at(loop, when, fn, args))
+            return start_task(loop, fn, args, kwargs, green_thread)
+        return loop.create_task(_start_task_at(loop, when, fn, args, kwargs, green_thread))
     if when is None:
-        return loop.call_soon(_start_job, loop, fn, args)
-    return loop.call_at(when, _start_job, loop, fn, args)
+        return loop.call_soon(_start_job, loop, fn, args, kwargs, green_thread)
+    return loop.call_at(when, _start_job, loop, fn, args, kwargs, green_thread)
 
 
 async def _start_task_at(
-    loop: asyncio.AbstractEventLoop, when: float, fn: Callable[..., Any], args: tuple[Any, ...]
+    loop: asyncio.AbstractEventLoop,
+    when: float,
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    green_thread: Any,
 ) -> None:
     await asyncio.sleep(when - loop.time())
-    await _drive_steps(_take_worker(), fn, args, {})
+    await _drive_steps(_take_worker(), fn, args, kwargs, green_thread=green_thread)
 
 
 def _start_job(
-    loop: asyncio.AbstractEventLoop, fn: Callable[..., Any], args: tuple[Any, ...]
+    loop: asyncio.AbstractEventLoop,
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    green_thread: Any,
 ) -> None:
     state = _state
     if state.ended is loop:
@@ -361,8 +393,9 @@ def _start_job(
     worker.gr_context = current.gr_context  # the spawner's context, copied by call_soon
     worker.loop = loop
     worker.ready = state.ready
+    worker.green_thread = green_thread
     state.jobs.add(worker)
-    message = worker.switch(fn, args, _NO_KWARGS)
+    message = worker.switch(fn, args, kwargs)
     if message is not _SUSPENDED:
         _job_message(worker, message)
 
@@ -469,8 +502,20 @@ def awaitlet(awaitable: Awaitable[T]) -> T:
                         if current.interrupt is not None:
                             raise _take_interrupt(current)
                     else:
+                        # `_sleep_until`, inline as in `sleep` (see there).
                         loop = current.loop
-                        suspend_until(loop, loop.time() + delay)
+                        timer = current.waiting_on = loop.call_at(
+                            loop.time() + delay, current.resume
+                        )
+                        try:
+                            current.parent.switch(_SUSPENDED)
+                        except BaseException:
+                            timer.cancel()
+                            raise
+                        finally:
+                            current.waiting_on = None
+                        if current.interrupt is not None:
+                            raise _take_interrupt(current)
                     return result  # type: ignore[no-any-return]
         elif _is_future_of(awaitable, current.loop):
             return _wait_future(current, awaitable)  # type: ignore[arg-type]
@@ -667,6 +712,62 @@ def _take_task(current: _Worker) -> None:
     current.entered = task
 
 
+def sleep(seconds: float = 0) -> None:
+    """Yield to other green threads for at least `seconds` (0: one turn of the loop)."""
+    loop = get_loop()
+    if seconds > 0:
+        when: float | None = loop.time() + seconds
+    elif _timer_due(loop):
+        # eventlet's sleep(0) is a timer, so timers already due (a Timeout that expired
+        # while this thread was busy) fire before it resumes; asyncio would resume a bare
+        # yield first. Queue behind them only when there are any.
+        when = loop.time()
+    else:
+        when = None
+    current = getcurrent()
+    if (
+        when is not None
+        and type(current) is _Worker
+        and current.task is None
+        and current.loop is loop
+    ):
+        # `_sleep_until`, inline: this is where most green threads wait, and on Python
+        # 3.12+ each frame of a suspended green thread costs memory, and time at every
+        # switch (greenlet walks and exposes the whole frame chain).
+        timer = current.waiting_on = loop.call_at(when, current.resume)
+        try:
+            current.parent.switch(_SUSPENDED)
+        except BaseException:
+            timer.cancel()
+            raise
+        finally:
+            current.waiting_on = None
+        if current.interrupt is not None:
+            raise _take_interrupt(current)
+    else:
+        suspend_until(loop, when)
+
+
+def _sleep_until(current: _Worker, loop: asyncio.AbstractEventLoop, when: float) -> None:
+    """A task-less job's wait until loop time `when`: its timer's callback resumes it. The
+    two hot callers, `sleep` and awaitlet's `asyncio.sleep`, keep a copy inline."""
+    timer = current.waiting_on = loop.call_at(when, current.resume)
+    try:
+        current.parent.switch(_SUSPENDED)
+    except BaseException:
+        timer.cancel()
+        raise
+    finally:
+        current.waiting_on = None
+    if current.interrupt is not None:
+        raise _take_interrupt(current)
+
+
+def _timer_due(loop: asyncio.AbstractEventLoop) -> bool:
+    scheduled = getattr(loop, "_scheduled", None)  # asyncio's own loops keep a heap of timers
+    return bool(scheduled) and not scheduled[0].cancelled() and scheduled[0].when() <= loop.time()
+
+
 def suspend_until(loop: asyncio.AbstractEventLoop, when: float | None) -> None:
     """Suspend the calling green thread until loop time `when` (None: the loop's next turn)."""
     current = getcurrent()
@@ -674,20 +775,10 @@ def suspend_until(loop: asyncio.AbstractEventLoop, when: float | None) -> None:
         # A task-less job: the loop's callback itself resumes it, no future needed.
         if when is None:
             _switch_until_next_turn(current)  # an interrupt is seen when it wakes
+            if current.interrupt is not None:
+                raise _take_interrupt(current)
         else:
-            # Inline rather than a helper shared with the client's `_client_until`: on
-            # Python 3.12+ each frame of a suspended green thread's stack costs memory,
-            # and this is where most of them wait.
-            timer = current.waiting_on = loop.call_at(when, current.resume)
-            try:
-                current.parent.switch(_SUSPENDED)
-            except BaseException:
-                timer.cancel()
-                raise
-            finally:
-                current.waiting_on = None
-        if current.interrupt is not None:
-            raise _take_interrupt(current)
+            _sleep_until(current, loop, when)
         return
     if when is None and type(current) is _Worker and current.task is not None:
         # A bare yield, straight to the task's driver, which hands it to the task.
@@ -1197,7 +1288,7 @@ def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     try:
         # `fn` is a green thread like the others, started on the loop's first turn.
         main = loop.create_future()
-        loop.call_soon(_start_job, loop, _run_main, (main, fn, args, kwargs))
+        loop.call_soon(_start_job, loop, _run_main, (main, fn, args, kwargs), _NO_KWARGS, None)
         return loop.run_until_complete(main)
     finally:
         try:
@@ -1213,7 +1304,7 @@ def _run_main(
     main: asyncio.Future[T], fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> None:
     try:
-        result = call(fn, args, kwargs)
+        result = fn(*args, **kwargs)
     except (KeyboardInterrupt, SystemExit):
         raise  # out of the loop at once, as from a task
     except asyncio.CancelledError:

@@ -1,7 +1,7 @@
 """Green threads: eventlet's `spawn`, `spawn_n`, `spawn_after`, `sleep`, `kill` on asyncio.
 
-A green thread is an asyncio task that runs a sync function in a worker greenlet (see
-`bridge`); its blocking calls suspend only that greenlet. Like eventlet, a spawned function
+A green thread is a sync function running in a worker greenlet on the thread's asyncio
+loop (see `bridge`); its blocking calls suspend only that greenlet. Like eventlet, a spawned function
 starts on a later turn of the loop, in spawn order.
 """
 
@@ -17,6 +17,7 @@ from greenlet import GreenletExit, greenlet
 from greenlet import getcurrent as _getcurrent_greenlet
 
 from greenshift.runtime import bridge
+from greenshift.runtime.bridge import sleep
 from greenshift.runtime.waiting import in_loop_callback
 
 __all__ = [
@@ -32,25 +33,6 @@ __all__ = [
 
 # eventlet's hub prints the traceback of a green thread that dies with an exception.
 print_exceptions = True
-
-
-def sleep(seconds: float = 0) -> None:
-    """Yield to other green threads for at least `seconds` (0: one turn of the loop)."""
-    loop = bridge.get_loop()
-    if seconds > 0:
-        bridge.suspend_until(loop, loop.time() + seconds)
-    elif _timer_due(loop):
-        # eventlet's sleep(0) is a timer, so timers already due (a Timeout that expired
-        # while this thread was busy) fire before it resumes; asyncio would resume a bare
-        # yield first. Queue behind them only when there are any.
-        bridge.suspend_until(loop, loop.time())
-    else:
-        bridge.suspend_until(loop, None)
-
-
-def _timer_due(loop: asyncio.AbstractEventLoop) -> bool:
-    scheduled = getattr(loop, "_scheduled", None)  # asyncio's own loops keep a heap of timers
-    return bool(scheduled) and not scheduled[0].cancelled() and scheduled[0].when() <= loop.time()
 
 
 class GreenThread:
@@ -88,7 +70,7 @@ class GreenThread:
         loop = bridge.get_loop()
         # Like eventlet's timers, a delay counts from the spawn call.
         when = loop.time() + delay if delay is not None and delay > 0 else None
-        start = bridge.start_job(loop, self._main, (fn, args, kwargs), when)
+        start = bridge.start_job(loop, fn, args, kwargs, when, green_thread=self)
         if isinstance(start, asyncio.Task):
             start._log_destroy_pending = False  # one that never got a turn vanishes, as in eventlet
         self._start: asyncio.Handle | asyncio.Task[None] | None = start
@@ -111,26 +93,22 @@ class GreenThread:
         thread._finish(result, None)
         return thread
 
-    def _main(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        # Runs in the green thread itself, so links may block, as under eventlet. The
-        # outcome stays here, for wait(); the task itself always ends cleanly.
-        worker = _getcurrent_greenlet()
-        worker.green_thread = self
+    # The worker running the job tells its green thread when the job starts and ends, in
+    # the green thread itself, so links may block, as under eventlet. The outcome stays
+    # here, for wait(); the job itself always ends cleanly.
+    def _begin(self, worker: Any) -> None:
         self._worker = worker
         self._started = True
         self._start = None  # nothing left to cancel; the handle would keep its context alive
+
+    def _end(self, result: Any, error: BaseException | None) -> None:
         try:
-            result = bridge.call(fn, args, kwargs)
-        except GreenletExit as exc:
-            self._finish(None, exc)
-        except BaseException as exc:
-            if print_exceptions and not isinstance(exc, asyncio.CancelledError):
-                _print_exception(self, exc)
-            self._finish(None, exc)
-            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                raise
-        else:
-            self._finish(result, None)
+            if error is not None and not isinstance(error, GreenletExit):
+                if print_exceptions and not isinstance(error, asyncio.CancelledError):
+                    _print_exception(self, error)
+            self._finish(result, error)
+            if isinstance(error, (KeyboardInterrupt, SystemExit)):
+                raise error
         finally:
             self._worker = None
 

@@ -7,12 +7,14 @@ callback; these tests pin down what must not change when a thread takes its task
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any
 
 import awaitlet as upstream
 import pytest
 from sqlalchemy.util import concurrency as sqlalchemy_concurrency
 
+import greenshift.runtime
 from greenshift.runtime import (
     Event,
     GreenletExit,
@@ -360,3 +362,38 @@ def test_a_thread_in_its_task_yields_one_turn_per_sleep_zero(wait: str) -> None:
 
     run(main)
     assert log == [f"{who} {step}" for step in range(3) for who in ("task", "task-less")]
+
+
+def _runtime_frames(thread: Any) -> list[str]:
+    """The names of the runtime's frames on a suspended green thread, innermost first."""
+    runtime = os.path.dirname(greenshift.runtime.__file__) + os.sep
+    frame = thread._worker.gr_frame
+    names = []
+    while frame is not None:
+        if frame.f_code.co_filename.startswith(runtime):
+            names.append(frame.f_code.co_name)
+        frame = frame.f_back
+    return names
+
+
+@pytest.mark.parametrize(
+    ("how", "expected"),
+    [("sleep", ["sleep", "run"]), ("asyncio.sleep", ["awaitlet", "run"])],
+)
+def test_a_sleeping_green_thread_carries_two_runtime_frames(how: str, expected: list[str]) -> None:
+    # Greenlet keeps and walks a suspended thread's frames at every switch (Python 3.12+:
+    # each costs memory and time), so the runtime adds only the worker's loop and the wait.
+    def job() -> None:
+        if how == "sleep":
+            sleep(10)
+        else:
+            awaitlet(asyncio.sleep(10))
+
+    def main() -> list[str]:
+        thread = spawn(job)
+        sleep(0)
+        frames = _runtime_frames(thread)
+        kill(thread)
+        return frames
+
+    assert run(main) == expected
