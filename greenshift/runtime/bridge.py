@@ -680,41 +680,58 @@ def _wait_future(current: greenlet, future: asyncio.Future[T]) -> T:
 def _sleep_arguments(sleep: types.CoroutineType[Any, Any, Any]) -> tuple[Any, Any]:
     """`delay` and `result` of an `asyncio.sleep(...)` that has not started, else Nones.
 
-    A fresh one's references end with its code and its arguments on CPython 3.11+ (the
-    layout is checked once, see `_fresh_sleep_references`), and reading them costs a
-    fraction of materialising its frame's locals, which is left for Python 3.10.
+    A fresh one's references end with its code and its arguments on CPython 3.11+, and its
+    frame's references with its arguments on 3.10 (each layout is checked once, see
+    `_fresh_sleep_references`): reading them costs a fraction of materialising the frame's
+    locals, which is left for other interpreters.
     """
-    references = _get_referents(sleep)
-    if (
-        len(references) == _FRESH_SLEEP_REFERENCES
-        and references[-3] is _SLEEP_CODE
-        and (not _CLOSED_SLEEP_LOOKS_FRESH or sleep.cr_frame is not None)
-    ):
-        return references[-2], references[-1]
+    if _FRESH_SLEEP_REFERENCES:
+        references = _get_referents(sleep)
+        if (
+            len(references) == _FRESH_SLEEP_REFERENCES
+            and references[-3] is _SLEEP_CODE
+            and (not _CLOSED_SLEEP_LOOKS_FRESH or sleep.cr_frame is not None)
+        ):
+            return references[-2], references[-1]
+    frame = sleep.cr_frame
+    if _FRESH_FRAME_REFERENCES and frame is not None and frame.f_lasti == -1:
+        # Not started (Python 3.10's test, as in inspect.getcoroutinestate).
+        references = _get_referents(frame)
+        if len(references) == _FRESH_FRAME_REFERENCES:
+            return references[-2], references[-1]
     if inspect.getcoroutinestate(sleep) != inspect.CORO_CREATED:
         return None, None  # started, or closed: a task steps it, and reports a reuse
-    arguments = sleep.cr_frame.f_locals
+    arguments = frame.f_locals
     return arguments["delay"], arguments["result"]
 
 
-def _fresh_sleep_references() -> tuple[int, bool]:
+def _fresh_sleep_references() -> tuple[int, bool, int]:
     """How many references a fresh `asyncio.sleep(delay, result)` has, if they end with its
-    code and its two arguments (CPython 3.11+), else 0; and whether one closed before it
-    started still looks the same (3.12+), so that its frame must be checked as well."""
+    code and its two arguments (CPython 3.11+), else 0; whether one closed before it
+    started still looks the same (3.12+), so that its frame must be checked as well; and
+    how many its frame has, if they end with the two arguments (3.10), else 0."""
     if _SLEEP_CODE is None:
-        return 0, False
+        return 0, False, 0
     marker = object()
     probe = asyncio.sleep(1.5, marker)
     references = gc.get_referents(probe)
     probe.close()
+    frame_probe = asyncio.sleep(1.5, marker)  # a frame materialised changes the references
+    frame_references = gc.get_referents(frame_probe.cr_frame)
+    frame_probe.close()
+    frame_count = len(frame_references) if frame_references[-2:] == [1.5, marker] else 0
     if len(references) < 3 or references[-3] is not _SLEEP_CODE:
-        return 0, False
+        return 0, False, frame_count
     if references[-2] != 1.5 or references[-1] is not marker:
-        return 0, False
-    return len(references), gc.get_referents(probe) == references
+        return 0, False, frame_count
+    return len(references), gc.get_referents(probe) == references, frame_count
 
 
-_FRESH_SLEEP_REFERENCES, _CLOSED_SLEEP_LOOKS_FRESH = _fresh_sleep_references()
+(
+    _FRESH_SLEEP_REFERENCES,
+    _CLOSED_SLEEP_LOOKS_FRESH,
+    _FRESH_FRAME_REFERENCES,
+) = _fresh_sleep_references()
 
 
 def _switch_until_next_turn(current: _Worker) -> None:

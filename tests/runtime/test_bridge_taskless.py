@@ -20,6 +20,7 @@ from greenshift.runtime import (
     GreenletExit,
     Timeout,
     awaitlet,
+    bridge,
     kill,
     run,
     sleep,
@@ -242,6 +243,19 @@ def test_an_asyncio_sleep_awaited_twice_fails_as_in_a_task() -> None:
             awaitlet(once)
 
     run(lambda: spawn(job).wait())
+
+
+@pytest.mark.parametrize("state", ["fresh", "started", "closed"])
+def test_sleep_arguments_are_read_only_from_a_sleep_not_yet_started(state: str) -> None:
+    marker = object()
+    sleep_coroutine = asyncio.sleep(0, marker)
+    if state == "started":
+        sleep_coroutine.send(None)  # at its bare yield
+    elif state == "closed":
+        sleep_coroutine.close()
+    expected = (0, marker) if state == "fresh" else (None, None)
+    assert bridge._sleep_arguments(sleep_coroutine) == expected
+    sleep_coroutine.close()
 
 
 @pytest.mark.parametrize(
