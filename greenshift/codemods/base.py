@@ -78,7 +78,27 @@ def import_is_bound(scope_index: EventletIndex, spec: ImportSpec) -> bool:
     module, name = spec
     local = name or module.split(".", 1)[0]
     qualname = f"{module}.{name}" if name else module.split(".", 1)[0]
-    return binds_to(scope_index.module_scope, local, qualname) is True
+    if binds_to(scope_index.module_scope, local, qualname) is not True:
+        return False
+    # `import greenshift.runtime` binds `greenshift` too, without loading its submodule
+    # `greenshift.runtime.net.wsgi`: a dotted module must itself be imported.
+    return name is not None or "." not in module or _imports_module(scope_index.module, module)
+
+
+def _imports_module(tree: cst.Module, module: str) -> bool:
+    """Does a top-level ``import`` of ``tree`` load ``module`` (or one of its submodules)?"""
+    for statement in tree.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    dotted = cst.helpers.get_full_name_for_node(alias.name) or ""
+                    if alias.asname is None and (
+                        dotted == module or dotted.startswith(module + ".")
+                    ):
+                        return True
+    return False
 
 
 def import_conflicts(ref: EventletRef, spec: ImportSpec) -> bool:

@@ -334,8 +334,11 @@ class ModuleMapCodemod(EventletCodemod):
         does not list it."""
         if name in index.exported:
             return False
+        loads = index.name_loads[name]
+        if not loads:
+            return False  # never used: base keeps it (an availability check, a side effect)
         converted = sum(1 for other in index.refs if other.root == name and self._goes(other))
-        return converted == index.name_loads[name]
+        return converted == loads
 
     def _goes(self, ref: EventletRef) -> bool:
         """Is ``ref`` converted, by this codemod or (presumably) by the one that owns it?"""

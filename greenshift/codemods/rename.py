@@ -104,12 +104,15 @@ class RuntimeRenameCodemod(EventletCodemod):
         of it and ``__all__`` does not list it."""
         if name in index.exported:
             return False
+        loads = index.name_loads[name]
+        if not loads:
+            return False  # never used: base keeps it (an availability check, a side effect)
         converted = sum(
             1
             for other in index.refs
             if other.root == name and self.handles(other) and self.problem_with_use(other) is None
         )
-        return converted == index.name_loads[name]
+        return converted == loads
 
 
 def _in_value_pattern(ref: EventletRef) -> bool:

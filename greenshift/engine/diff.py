@@ -16,8 +16,9 @@ def unified_diff(before: str, after: str, path: str) -> str:
         return ""
     old = before.splitlines(keepends=True)
     new = after.splitlines(keepends=True)
+    name = path.lstrip("/")  # an absolute path reads a/tmp/x.py, as in git's diffs
     lines = []
-    for line in difflib.unified_diff(old, new, f"a/{path}", f"b/{path}"):
+    for line in difflib.unified_diff(old, new, f"a/{name}", f"b/{name}"):
         if line.endswith("\n"):
             lines.append(line)
         else:

@@ -53,7 +53,9 @@ class Workers:
 
     def close(self) -> None:
         if self.executor is not None:
-            self.executor.shutdown(wait=False, cancel_futures=True)
+            # Waited for: a pool left to shut down on its own races with the interpreter's
+            # exit hook of concurrent.futures ("Bad file descriptor" printed at exit).
+            self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
 
 

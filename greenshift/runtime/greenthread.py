@@ -212,12 +212,14 @@ def _exception_from(throw_args: tuple[Any, ...]) -> BaseException:
     return kind(*value) if isinstance(value, tuple) else kind(value)
 
 
-def kill(thread: GreenThread | greenlet, *throw_args: Any) -> None:
-    """Raise GreenletExit (or `throw_args`) in `thread` where it waits, as eventlet does.
+def kill(g: GreenThread | greenlet, *throw_args: Any) -> None:
+    """Raise GreenletExit (or `throw_args`) in green thread `g` where it waits, as eventlet
+    does (the parameter is named as eventlet's).
 
     A thread that has not started never runs its function; its links still run. The killer
     resumes only after the target has handled the exception.
     """
+    thread = g
     if not isinstance(thread, GreenThread):
         thread.throw(*throw_args)
         return
@@ -243,19 +245,20 @@ def kill(thread: GreenThread | greenlet, *throw_args: Any) -> None:
         sleep(0)
 
 
-def spawn(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> GreenThread:
-    """Run `fn(*args, **kwargs)` in a new green thread; returns its `GreenThread`."""
-    return GreenThread(fn, args, kwargs)
+# Parameter names are eventlet's: callers pass them by keyword too (`spawn(func=...)`).
+def spawn(func: Callable[..., Any], *args: Any, **kwargs: Any) -> GreenThread:
+    """Run `func(*args, **kwargs)` in a new green thread; returns its `GreenThread`."""
+    return GreenThread(func, args, kwargs)
 
 
-def spawn_n(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> GreenThread:
+def spawn_n(func: Callable[..., Any], *args: Any, **kwargs: Any) -> GreenThread:
     """Like `spawn`; eventlet returns a bare greenlet, a `GreenThread` serves the same uses."""
-    return GreenThread(fn, args, kwargs)
+    return GreenThread(func, args, kwargs)
 
 
-def spawn_after(seconds: float, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> GreenThread:
-    """Run `fn` in a new green thread after `seconds`; `cancel()` before then prevents it."""
-    return GreenThread(fn, args, kwargs, delay=seconds)
+def spawn_after(seconds: float, func: Callable[..., Any], *args: Any, **kwargs: Any) -> GreenThread:
+    """Run `func` in a new green thread after `seconds`; `cancel()` before then prevents it."""
+    return GreenThread(func, args, kwargs, delay=seconds)
 
 
 def getcurrent() -> GreenThread | greenlet:

@@ -197,3 +197,72 @@ def test_annotation_stays_with_the_import_new_imports_go_above() -> None:
         """,  # noqa: E501
         annotate=True,
     )
+
+
+# -- a qualified rewrite imports the submodule it names (swift's concurrency facade) -------
+
+
+def test_a_qualified_submodule_is_imported_beside_greenshift_runtime() -> None:
+    # `import greenshift.runtime` binds `greenshift`, but greenshift.runtime.net.wsgi is
+    # only an attribute once that submodule is imported itself.
+    result = check_transformed(
+        """\
+        import eventlet
+        import eventlet.wsgi
+        from eventlet import wsgi
+
+        spawn_n = eventlet.spawn_n
+        ChunkReadError = eventlet.wsgi.ChunkReadError
+        __all__ = ["wsgi", "ChunkReadError"]
+        """,
+        """\
+        import greenshift.runtime
+        import greenshift.runtime.net.wsgi
+        from eventlet import wsgi
+
+        spawn_n = greenshift.runtime.spawn_n
+        ChunkReadError = greenshift.runtime.net.wsgi.ChunkReadError
+        __all__ = ["wsgi", "ChunkReadError"]
+        """,
+        depth=0,
+    )
+    assert codes(result) == ["GS107"]
+
+
+# -- an unused eventlet import stays, so its name cannot take the new import ---------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            """\
+            import eventlet
+            from eventlet import wsgi, spawn_n
+            X = eventlet.wsgi.ChunkReadError
+            """,
+            """\
+            import greenshift.runtime.net.wsgi
+            from eventlet import wsgi, spawn_n
+            X = greenshift.runtime.net.wsgi.ChunkReadError
+            """,
+            id="module map",
+        ),
+        pytest.param(
+            """\
+            import eventlet
+            from eventlet import spawn
+            x = eventlet.spawn(f)
+            """,
+            """\
+            import greenshift.runtime
+            from eventlet import spawn
+            x = greenshift.runtime.spawn(f)
+            """,
+            id="rename",
+        ),
+    ],
+)
+def test_a_kept_unused_eventlet_import_keeps_its_name(before: str, after: str) -> None:
+    result = check_transformed(before, after, depth=0)
+    assert "GS107" in codes(result)

@@ -48,6 +48,22 @@ def scenario_spawn_n_runs_in_order(api: Any, trace: Trace) -> None:
     trace("done")
 
 
+def scenario_spawn_takes_its_arguments_by_keyword(api: Any, trace: Trace) -> None:
+    # eventlet's parameter names: oslo.service calls `eventlet.spawn(**wsgi_kwargs)`.
+    def record(label: str) -> None:
+        trace("run", label)
+
+    gt = api.spawn(func=record, label="spawn")
+    api.spawn_n(func=record, label="spawn_n")
+    later = api.spawn_after(seconds=0, func=record, label="spawn_after")
+    gt.wait()
+    later.wait()
+    victim = api.spawn(api.sleep, 1)
+    api.sleep(0)
+    api.kill(g=victim)
+    trace("killed", victim.dead)
+
+
 def scenario_spawn_and_spawn_n_interleave_fifo(api: Any, trace: Trace) -> None:
     gts = []
     for i in range(3):
