@@ -154,6 +154,10 @@ class EventletCodemod(VisitorBasedCodemodCommand):
         self._imports: list[ImportSpec] = []
         self._anchor: int | None = None
         self._merge_into: dict[int, list[str]] = {}
+        # Statements left by this pass: how many nodes each became (0: removed), and the
+        # comment lines above the removed ones, carried to what follows them.
+        self._statements_out: dict[int, int] = {}
+        self._orphan_lines: dict[int, Sequence[cst.EmptyLine]] = {}
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
@@ -333,10 +337,33 @@ class EventletCodemod(VisitorBasedCodemodCommand):
         key = id(original_node)
         if key not in self._keep:
             return updated_node
+        result = self._leave_kept(key, original_node, updated_node)
+        # What the statement became, for `_carry_orphan_lines` in its block (libcst drops a
+        # line whose statements were all removed).
+        nodes = result.nodes if isinstance(result, cst.FlattenSentinel) else [result]
+        out = sum(
+            1
+            for node in nodes
+            if isinstance(node, cst.CSTNode)
+            and not (isinstance(node, cst.SimpleStatementLine) and not node.body)
+        )
+        if out != 1:
+            self._statements_out[key] = out
+        if out == 0:
+            lines = getattr(original_node, "leading_lines", ())
+            if any(line.comment is not None for line in lines):
+                self._orphan_lines[key] = lines
+        return result
+
+    def _leave_kept(
+        self, key: int, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
         result = cst.CSTTransformer.on_leave(self, original_node, updated_node)
         if not isinstance(result, cst.CSTNode):
             return result
         updated = result
+        if isinstance(updated, (cst.IndentedBlock, cst.Module)):
+            updated = self._carry_orphan_lines(original_node, updated)
         ref = self._targets.get(key)
         if ref is not None:
             self.converted += 1
@@ -353,6 +380,38 @@ class EventletCodemod(VisitorBasedCodemodCommand):
         if isinstance(updated, cst.Module) and self._imports and self._anchor is None:
             return self._insert_imports_in(updated)
         return updated
+
+    def _carry_orphan_lines(
+        self, original: cst.CSTNode, updated: cst.IndentedBlock | cst.Module
+    ) -> cst.IndentedBlock | cst.Module:
+        """Comments above a statement this pass removed (an eventlet import, a
+        monkey_patch() call) move to the statement after it, or to the end of the block:
+        they often explain more than the statement."""
+        assert isinstance(original, (cst.IndentedBlock, cst.Module))
+        if not any(id(child) in self._orphan_lines for child in original.body):
+            return updated
+        body = list(updated.body)
+        pending: list[cst.EmptyLine] = []
+        position = 0
+        for child in original.body:
+            out = self._statements_out.get(id(child), 1)
+            if out == 0:
+                pending.extend(self._orphan_lines.get(id(child), ()))
+                continue
+            if pending and position < len(body):
+                following = body[position]
+                body[position] = following.with_changes(
+                    leading_lines=[*pending, *following.leading_lines]
+                )
+                pending = []
+            position += out
+        if not pending:
+            return updated.with_changes(body=body)
+        if not body and isinstance(updated, cst.IndentedBlock):
+            # The block would get a bare `pass` from libcst: give it the comments.
+            body = [cst.SimpleStatementLine([cst.Pass()], leading_lines=pending)]
+            return updated.with_changes(body=body)
+        return updated.with_changes(body=body, footer=[*pending, *updated.footer])
 
     def _leave_import(
         self, key: int, node: cst.Import | cst.ImportFrom

@@ -266,3 +266,65 @@ def test_a_qualified_submodule_is_imported_beside_greenshift_runtime() -> None:
 def test_a_kept_unused_eventlet_import_keeps_its_name(before: str, after: str) -> None:
     result = check_transformed(before, after, depth=0)
     assert "GS107" in codes(result)
+
+
+# -- comments above a removed statement stay (oslo.service, oslo.messaging) ----------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            """\
+            import os
+
+            if os.name == "nt":
+                # eventlet patching os breaks subprocess.Popen on Windows
+                import eventlet
+                eventlet.monkey_patch(os=False)
+            """,
+            """\
+            import os
+
+            if os.name == "nt":
+                # eventlet patching os breaks subprocess.Popen on Windows
+                pass
+            """,
+            id="emptied block keeps them on its pass",
+        ),
+        pytest.param(
+            """\
+            def setup():
+                # patch before anything else
+                import eventlet
+                eventlet.monkey_patch()
+                # then configure
+                configure()
+            """,
+            """\
+            def setup():
+                # patch before anything else
+                # then configure
+                configure()
+            """,
+            id="carried to the next statement",
+        ),
+        pytest.param(
+            """\
+            def setup():
+                configure()
+                # patch last
+                import eventlet
+                eventlet.monkey_patch()
+            """,
+            """\
+            def setup():
+                configure()
+                # patch last
+            """,
+            id="at the end of the block",
+        ),
+    ],
+)
+def test_comments_above_a_removed_statement_are_kept(before: str, after: str) -> None:
+    check_transformed(before, after, depth=0)
