@@ -1,8 +1,8 @@
 """Green threads: eventlet's `spawn`, `spawn_n`, `spawn_after`, `sleep`, `kill` on asyncio.
 
 A green thread is a sync function running in a worker greenlet on the thread's asyncio
-loop (see `bridge`); its blocking calls suspend only that greenlet. Like eventlet, a spawned function
-starts on a later turn of the loop, in spawn order.
+loop (see `bridge`); its blocking calls suspend only that greenlet. Like eventlet, a spawned
+function starts on a later turn of the loop, in spawn order.
 """
 
 from __future__ import annotations
