@@ -32,6 +32,7 @@ import libcst as cst
 #: Public eventlet names that are re-exports of another module's object, mapped to the
 #: shortest public spelling (``eventlet/__init__.py`` and ``eventlet/green/time.py``).
 ALIASES: dict[str, str] = {
+    "eventlet.greenlet": "eventlet.support.greenlets",  # the greenlet package
     "eventlet.greenthread.sleep": "eventlet.sleep",
     "eventlet.green.time.sleep": "eventlet.sleep",
     "eventlet.greenthread.spawn": "eventlet.spawn",
@@ -142,7 +143,7 @@ def canonical(qualname: str) -> str:
     """The public spelling of an eventlet qualified name (``eventlet.greenthread.sleep`` ->
     ``eventlet.sleep``); other names are returned unchanged."""
     parts = qualname.split(".")
-    for size in range(len(parts), 2, -1):
+    for size in range(len(parts), 1, -1):
         alias = ALIASES.get(".".join(parts[:size]))
         if alias is not None:
             return ".".join([alias, *parts[size:]])

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 CODEMODS: dict[str, str] = {
     "sleep": "greenshift.codemods.sleep:SleepCodemod",
     "spawn": "greenshift.codemods.spawn:SpawnCodemod",
+    "greenlets": "greenshift.codemods.greenlets:GreenletsCodemod",
     "greenpool": "greenshift.codemods.greenpool:GreenPoolCodemod",
     "timeout": "greenshift.codemods.timeout:TimeoutCodemod",
     "sync_primitives": "greenshift.codemods.sync_primitives:SyncPrimitivesCodemod",

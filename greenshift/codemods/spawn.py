@@ -52,10 +52,8 @@ class SpawnCodemod(RuntimeRenameCodemod):
         "eventlet.spawn_after": "spawn_after",
         "eventlet.kill": "kill",
         "eventlet.getcurrent": "getcurrent",
-        "eventlet.support.greenlets.getcurrent": "getcurrent",
         GREEN_THREAD: "GreenThread",
         "eventlet.greenthread.GreenletExit": "GreenletExit",
-        "eventlet.support.greenlets.GreenletExit": "GreenletExit",
     }
     APIS = frozenset(RENAMES) | frozenset(NO_COUNTERPART)
 

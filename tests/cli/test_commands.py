@@ -22,7 +22,7 @@ CONVERTED = (
     "async def wait_async():\n    await asyncio.sleep(1)\n\n\n"
     "def wait():\n    return awaitlet(wait_async())\n"
 )
-LEFTOVER = "import eventlet\n\ncallback = eventlet.sleep\nhub = eventlet.hubs.get_hub()\n"
+LEFTOVER = "import eventlet\n\ncallback = eventlet.sleep(**o)\nhub = eventlet.hubs.get_hub()\n"
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def test_scan_table(workdir: Path) -> None:
     assert result.exit_code == 1  # eventlet uses found
     assert "app/a.py:5:5" in result.stdout
     assert "converted by sleep" in result.stdout
-    assert "GS101" in result.stdout and "GS150" in result.stdout
+    assert "GS104" in result.stdout and "GS150" in result.stdout
     assert "eventlet.hubs.get_hub" in result.stdout
     assert "3 files scanned, 2 use eventlet" in result.stderr
 
@@ -68,7 +68,7 @@ def test_scan_json(workdir: Path) -> None:
     ]
     assert calls == [
         ("a.py", 5, "eventlet.sleep", "converts", None),
-        ("b.py", 3, "eventlet.sleep", "left", "GS101"),
+        ("b.py", 3, "eventlet.sleep", "left", "GS104"),
         ("b.py", 4, "eventlet.hubs.get_hub", "unhandled", "GS150"),
     ]
     assert payload["errors"] == []
@@ -154,7 +154,7 @@ def test_apply_rewrites_then_is_a_no_op(workdir: Path) -> None:
     assert first.exit_code == 1
     assert (workdir / "pkg/a.py").read_text() == CONVERTED
     assert "rewrote pkg/a.py" in first.stderr
-    assert "pkg/b.py:3:12 GS101" in first.stderr
+    assert "pkg/b.py:3:12 GS104" in first.stderr
     assert (
         "1 changed" in first.stderr
         and "1 call sites converted, 2 left for a person" in first.stderr
@@ -178,8 +178,8 @@ def test_apply_annotate_is_idempotent(workdir: Path) -> None:
     annotated = (workdir / "b.py").read_text()
     assert annotated == (
         "import eventlet\n\n"
-        "# greenshift: GS101 pass a function that calls awaitlet(asyncio.sleep(seconds)) instead\n"
-        "callback = eventlet.sleep\n"
+        "# greenshift: GS104 pass the delay as one positional argument\n"
+        "callback = eventlet.sleep(**o)\n"
         "# greenshift: GS150 use greenshift.runtime.get_loop() "
         "(asyncio.get_running_loop() in async code)\n"
         "hub = eventlet.hubs.get_hub()\n"
@@ -334,9 +334,9 @@ def test_python_m_greenshift_with_workers(workdir: Path) -> None:
 
 def test_positions_are_printed_verbatim(workdir: Path) -> None:
     # ":100:" is also an emoji code; rich must not render it as one.
-    write(workdir, {"a.py": "import eventlet\n" + "\n" * 98 + "f = eventlet.sleep\n"})
+    write(workdir, {"a.py": "import eventlet\n" + "\n" * 98 + "f = eventlet.sleep(**o)\n"})
     result = invoke("check", "a.py")
-    assert "a.py:100:5 GS101 eventlet.sleep" in result.stderr
+    assert "a.py:100:5 GS104 eventlet.sleep" in result.stderr
 
 
 def test_depth_is_accepted_everywhere(workdir: Path) -> None:

@@ -32,7 +32,7 @@ def test_every_kind_of_use() -> None:
         pool = gp.GreenPool(10)
         done = event.Event()
         eventlet.sleep(1)
-        callback = eventlet.sleep
+        callback = eventlet.greenthread.spawn_after_local
         eventlet.spawn(work)
 
         @mock.patch("eventlet.spawn")
@@ -46,7 +46,7 @@ def test_every_kind_of_use() -> None:
         (5, "eventlet.GreenPool", "call", "converts"),
         (6, "eventlet.Event", "call", "converts"),
         (7, "eventlet.sleep", "call", "converts"),
-        (8, "eventlet.sleep", "reference", "GS101"),
+        (8, "eventlet.greenthread.spawn_after_local", "reference", "GS112"),
         (9, "eventlet.spawn", "call", "converts"),
         (11, "eventlet.spawn", "string", "GS103"),
     ]

@@ -20,7 +20,7 @@ import eventlet
 
 def work():
     eventlet.sleep(0.5)
-    return eventlet.sleep
+    return eventlet.sleep(**options)
 """
 
 AFTER = """\
@@ -30,7 +30,7 @@ import eventlet
 
 def work():
     awaitlet(asyncio.sleep(0.5))
-    return eventlet.sleep
+    return eventlet.sleep(**options)
 """
 
 
@@ -42,21 +42,21 @@ class TestSleepAsLibcstCommand(CodemodTest):
             BEFORE,
             AFTER,
             expected_warnings=[
-                "5:12 GS101 eventlet.sleep is used as a value, not called: "
-                "it cannot be rewritten inline"
+                "5:12 GS104 eventlet.sleep called with arguments that "
+                "asyncio.sleep(delay) cannot take"
             ],
         )
 
     def test_annotate_argument(self) -> None:
         self.assertCodemod(
-            "import eventlet\nf = eventlet.sleep\n",
+            "import eventlet\nf = eventlet.sleep(**options)\n",
             "import eventlet\n"
-            "# greenshift: GS101 pass a function that calls awaitlet(asyncio.sleep(seconds)) instead\n"
-            "f = eventlet.sleep\n",
+            "# greenshift: GS104 pass the delay as one positional argument\n"
+            "f = eventlet.sleep(**options)\n",
             annotate=True,
             expected_warnings=[
-                "2:5 GS101 eventlet.sleep is used as a value, not called: "
-                "it cannot be rewritten inline"
+                "2:5 GS104 eventlet.sleep called with arguments that asyncio.sleep(delay) "
+                "cannot take"
             ],
         )
 
@@ -91,7 +91,7 @@ def test_python_m_libcst_tool_codemod(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert target.read_text() == AFTER
-    assert "GS101" in completed.stderr
+    assert "GS104" in completed.stderr
 
 
 def test_one_instance_serves_many_modules() -> None:

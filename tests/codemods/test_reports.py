@@ -99,9 +99,9 @@ CASES = [
         id="dagpool",
     ),
     pytest.param(
-        "from eventlet.support import greenlets\ng = greenlets.greenlet\n",
+        "from eventlet.support import greendns\nr = greendns.resolve\n",
         "GS159",
-        "greenlet",
+        "dnspython",
         id="support",
     ),
     pytest.param(

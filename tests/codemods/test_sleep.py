@@ -820,12 +820,44 @@ def test_noops(source: str) -> None:
     check_noop(source)
 
 
-LEFT_AS_IS = [
-    pytest.param("import eventlet\n\nf = eventlet.sleep\n", "GS101", id="reference"),
-    pytest.param("import eventlet\n\npool.spawn(eventlet.sleep, 1)\n", "GS101", id="callback"),
+REFERENCES = [
     pytest.param(
-        "import eventlet\n\nclass A:\n    pause = eventlet.sleep\n", "GS101", id="class attribute"
+        "import eventlet\n\nf = eventlet.sleep\n",
+        "from greenshift.runtime import sleep\n\nf = sleep\n",
+        id="reference",
     ),
+    pytest.param(
+        "import eventlet\n\npool.spawn(eventlet.sleep, 1)\n",
+        "from greenshift.runtime import sleep\n\npool.spawn(sleep, 1)\n",
+        id="callback",
+    ),
+    pytest.param(
+        "import eventlet\n\nclass A:\n    pause = eventlet.sleep\n",
+        "from greenshift.runtime import sleep\n\nclass A:\n    pause = sleep\n",
+        id="class attribute",
+    ),
+    pytest.param(
+        "from eventlet import sleep\n\ndef retry(fn, wait=sleep):\n    return fn(wait)\n",
+        "from greenshift.runtime import sleep\n\ndef retry(fn, wait=sleep):\n    return fn(wait)\n",
+        id="default argument, imported by name",
+    ),
+    pytest.param(
+        "import eventlet\nfrom time import sleep\n\nhooks = [eventlet.sleep, sleep]\n",
+        "import greenshift.runtime\nfrom time import sleep\n\n"
+        "hooks = [greenshift.runtime.sleep, sleep]\n",
+        id="the plain name means something else: qualified",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), REFERENCES)
+def test_references_become_the_runtime_sleep(before: str, after: str) -> None:
+    # The runtime's sleep has eventlet's signature and suspends only the calling green
+    # thread, so whoever calls the reference later keeps its behaviour.
+    check_transformed(before, after)
+
+
+LEFT_AS_IS = [
     pytest.param("import eventlet\n\neventlet.sleep(**options)\n", "GS104", id="double star"),
     pytest.param("import eventlet\n\neventlet.sleep(1, 2)\n", "GS104", id="two arguments"),
     pytest.param("import eventlet\n\neventlet.sleep(delay=1)\n", "GS104", id="wrong keyword"),
@@ -852,14 +884,33 @@ def test_left_as_is_with_a_diagnostic(source: str, code: str) -> None:
 
 
 def test_diagnostic_position_and_message() -> None:
-    result = run("import eventlet\n\n\ndef f():\n    g(eventlet.sleep)\n")
+    result = run("import eventlet\n\n\ndef f():\n    g(eventlet.sleep(**kw))\n")
     (diagnostic,) = result.diagnostics
     assert (diagnostic.line, diagnostic.col) == (5, 7)
     assert diagnostic.api == "eventlet.sleep"
-    assert diagnostic.render().startswith("example.py:5:7 GS101 eventlet.sleep is used as a value")
+    assert diagnostic.render().startswith("example.py:5:7 GS104 eventlet.sleep called with")
 
 
 def test_unconverted_uses_keep_their_import() -> None:
+    check_transformed(
+        """\
+        import eventlet
+
+        eventlet.sleep(1)
+        eventlet.sleep(**options)
+        """,
+        """\
+        import asyncio
+        from greenshift.runtime import awaitlet
+        import eventlet
+
+        awaitlet(asyncio.sleep(1))
+        eventlet.sleep(**options)
+        """,
+    )
+
+
+def test_calls_and_references_together() -> None:
     check_transformed(
         """\
         import eventlet
@@ -869,11 +920,10 @@ def test_unconverted_uses_keep_their_import() -> None:
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet
-        import eventlet
+        from greenshift.runtime import awaitlet, sleep
 
         awaitlet(asyncio.sleep(1))
-        callback = eventlet.sleep
+        callback = sleep
         """,
     )
 
@@ -893,6 +943,6 @@ def test_ignore_sleep_changes_nothing() -> None:
 
 
 def test_converted_count() -> None:
-    result = run("import eventlet\n\neventlet.sleep(1)\neventlet.sleep(2)\nx = eventlet.sleep\n")
+    result = run("import eventlet\n\neventlet.sleep(1)\neventlet.sleep(2)\nx = eventlet.sleep(**k)\n")
     assert result.converted == 2
     assert result.left == 1

@@ -219,27 +219,6 @@ TRANSFORMS = [
     ),
     pytest.param(
         """\
-        from eventlet.support import greenlets
-
-        current = greenlets.getcurrent()
-        try:
-            pass
-        except (greenlets.GreenletExit, KeyError):
-            pass
-        """,
-        """\
-        from greenshift.runtime import getcurrent, GreenletExit
-
-        current = getcurrent()
-        try:
-            pass
-        except (GreenletExit, KeyError):
-            pass
-        """,
-        id="eventlet.support.greenlets",
-    ),
-    pytest.param(
-        """\
         import eventlet
 
         def main():
