@@ -105,6 +105,16 @@ Annotate = Annotated[
         show_default=False,
     ),
 ]
+KeepPatching = Annotated[
+    Optional[bool],  # noqa: UP045
+    typer.Option(
+        "--keep-patching/--no-keep-patching",
+        help="Transitional: eventlet.monkey_patch() becomes greenshift.runtime.monkey_patch() "
+        "instead of being removed (the default imports greenshift.runtime.green modules in "
+        "every file of the project).",
+        show_default=False,
+    ),
+]
 StdinFilename = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option("--stdin-filename", help="Name to show for '-' input.", show_default=False),
@@ -148,6 +158,7 @@ def _settings(
     exclude: Sequence[str] | None,
     jobs: int | None,
     annotate: bool | None,
+    keep_patching: bool | None = None,
 ) -> Settings:
     try:
         file_config = config_module.load(paths)
@@ -167,6 +178,9 @@ def _settings(
         if depth is not None
         else (file_config.depth if file_config.depth is not None else 1),
         annotate=annotate if annotate is not None else bool(file_config.annotate),
+        keep_patching=keep_patching
+        if keep_patching is not None
+        else bool(file_config.keep_patching),
     )
     excludes = []
     if file_config.exclude:
@@ -290,12 +304,13 @@ def scan(
     depth: Depth = None,
     exclude: Exclude = None,
     jobs: Jobs = None,
+    keep_patching: KeepPatching = None,
     stdin_filename: StdinFilename = None,
     quiet: Quiet = False,
     exit_zero: ExitZero = False,
 ) -> None:
     """Inventory: every eventlet use, where it is, and whether a codemod converts it."""
-    settings = _settings("scan", paths, select, ignore, depth, exclude, jobs, None)
+    settings = _settings("scan", paths, select, ignore, depth, exclude, jobs, None, keep_patching)
     results, missing, _ = _process("scan", paths, settings, stdin_filename)
     uses = [use for result in results for use in result.uses]
     errors = [d for result in results for d in result.diagnostics]
@@ -418,12 +433,15 @@ def diff(
     exclude: Exclude = None,
     jobs: Jobs = None,
     annotate: Annotate = None,
+    keep_patching: KeepPatching = None,
     stdin_filename: StdinFilename = None,
     quiet: Quiet = False,
     exit_zero: ExitZero = False,
 ) -> None:
     """Dry run: print the unified diff that apply would make (coloured on a terminal)."""
-    settings = _settings("diff", paths, select, ignore, depth, exclude, jobs, annotate)
+    settings = _settings(
+        "diff", paths, select, ignore, depth, exclude, jobs, annotate, keep_patching
+    )
     results, missing, _ = _process("diff", paths, settings, stdin_filename)
     out = _stdout()
     changed = [result for result in results if result.status == CHANGED]
@@ -449,11 +467,14 @@ def apply(
     exclude: Exclude = None,
     jobs: Jobs = None,
     annotate: Annotate = None,
+    keep_patching: KeepPatching = None,
     stdin_filename: StdinFilename = None,
     quiet: Quiet = False,
 ) -> None:
     """Rewrite files in place ('-': read stdin, write the result to stdout)."""
-    settings = _settings("apply", paths, select, ignore, depth, exclude, jobs, annotate)
+    settings = _settings(
+        "apply", paths, select, ignore, depth, exclude, jobs, annotate, keep_patching
+    )
     results, missing, stdin_data = _process("apply", paths, settings, stdin_filename)
     if stdin_data is not None:
         (result,) = results
@@ -479,11 +500,14 @@ def check(
     exclude: Exclude = None,
     jobs: Jobs = None,
     annotate: Annotate = None,
+    keep_patching: KeepPatching = None,
     stdin_filename: StdinFilename = None,
     quiet: Quiet = False,
 ) -> None:
     """For CI and pre-commit: exit 1 if apply would change anything; writes nothing."""
-    settings = _settings("check", paths, select, ignore, depth, exclude, jobs, annotate)
+    settings = _settings(
+        "check", paths, select, ignore, depth, exclude, jobs, annotate, keep_patching
+    )
     results, missing, _ = _process("check", paths, settings, stdin_filename)
     out = _stdout()
     for result in results:

@@ -184,6 +184,11 @@ class EventletCodemod(VisitorBasedCodemodCommand):
         anything (``scan``/``apply`` list it; the use is converted all the same)."""
         return None
 
+    def applies(self, index: EventletIndex) -> bool:
+        """Is there anything for this codemod in the module ``index`` describes?"""
+        apis = index.apis
+        return bool(self.APIS & apis) or any(map(self.owns, apis))
+
     @classmethod
     def owns(cls, api: str) -> bool:
         """Is ``api`` (canonical) this codemod's, by name or by module?"""

@@ -1,19 +1,35 @@
 """``monkey_patch``: eventlet's monkey-patching goes away; what it covered is converted or reported.
 
+The engine reads every file given before converting one, so what a ``monkey_patch()`` call
+covered is known in every module of the project, not only in the one that made the call.
+
 Rewrites:
 
 - ``eventlet.monkey_patch(...)`` and ``eventlet.patcher.monkey_patch(...)`` written as a
-  statement of their own: removed (an emptied block gets ``pass``).
-- In a module where such a call was removed, every use of a blocking API its flags covered
-  (see ``patched_stdlib``) is reported with file:line, and ``time.sleep(x)`` becomes what the
-  ``sleep`` codemod makes of ``eventlet.sleep(x)``: ``awaitlet(asyncio.sleep(x))``, or
-  ``await asyncio.sleep(x)`` in async code.
+  statement of their own: removed (an emptied block gets ``pass``). The modules the patch
+  made cooperative are imported from ``greenshift.runtime.green`` in every file that uses
+  them (the ``green_stdlib`` codemod); every other blocking API its flags covered
+  (``requests``, ``urllib.request``, ``concurrent.futures``, database drivers...) is reported
+  with file:line in every file of the project.
 - ``eventlet.patcher.original("x")`` becomes the plain module: the name ``x`` (with
   ``import x`` added where the name is free) for a standard-library module whose name is
-  free or already bound to it; ``importlib.import_module(...)`` otherwise (a dotted or
-  computed name, a module outside the standard library, a name bound to something else).
-- ``eventlet.patcher.is_monkey_patched(m)`` becomes ``False``: nothing is monkey-patched
-  once the program runs on the runtime.
+  free or already bound to it and that ``green_stdlib`` does not point at the runtime;
+  ``importlib.import_module(...)`` otherwise (a dotted or computed name, a module outside
+  the standard library, a name bound to something else, a module now green).
+- ``import __original_module_x as y`` (the originals eventlet keeps in ``sys.modules``)
+  becomes ``import x as y``.
+- ``eventlet.patcher.is_monkey_patched(m)`` becomes ``True`` if the project's patch covered
+  ``m`` (its modules now use the runtime's cooperative ones), else ``False``.
+
+With ``--keep-patching`` (a transitional step, for projects whose dependencies still rely
+on global patching): ``monkey_patch(...)``, ``patcher.original(...)`` and
+``patcher.is_monkey_patched(...)`` become ``greenshift.runtime.monkey_patch(...)``,
+``greenshift.runtime.patcher.original(...)`` and ``...patcher.is_monkey_patched(...)``
+with the same arguments, and the runtime patches the standard library as eventlet did;
+``__original_module_x`` keeps working (the runtime keeps the originals there too).
+
+If ``green_stdlib`` is not selected, ``time.sleep(x)`` is rewritten as ``eventlet.sleep``
+is, and every covered use is reported.
 
 Reports (codes are stable):
 
@@ -22,10 +38,6 @@ Reports (codes are stable):
 - GS140 ``eventlet.import_patched``/``eventlet.patcher.inject``: left as is
 - GS141 ``is_monkey_patched`` with an argument that may have side effects: left as is
 - GS101 (not called), GS104 (arguments), GS106 (a needed name is taken), as elsewhere
-
-The engine works file by file, so only the module holding the ``monkey_patch`` call is
-examined; at run time the patch also covered every other module of the process.
-``covered_refs`` works on any module, ready for a project-wide pass.
 """
 
 from __future__ import annotations
@@ -38,7 +50,17 @@ from libcst.codemod import CodemodContext
 
 from greenshift.codemods.base import EventletCodemod, ImportSpec, Problem
 from greenshift.codemods.names import EventletIndex, EventletRef, binds_to, dotted_name
-from greenshift.codemods.patched_stdlib import ROOTS, SLEEP, covered_by, patched_flags
+from greenshift.codemods.patched_stdlib import (
+    GREEN,
+    ROOTS,
+    SELECTED_KEY,
+    SLEEP,
+    Patching,
+    covered_by,
+    green_modules,
+    is_green_covered,
+    patched_flags,
+)
 from greenshift.codemods.sleep import SleepCodemod
 
 MONKEY_PATCH = "eventlet.monkey_patch"
@@ -48,6 +70,17 @@ IMPORT_PATCHED = "eventlet.import_patched"
 INJECT = "eventlet.patcher.inject"
 
 IMPORTLIB: ImportSpec = ("importlib", None)
+RUNTIME_MODULE: ImportSpec = ("greenshift.runtime", None)
+RUNTIME_PATCHER: ImportSpec = ("greenshift.runtime.patcher", None)
+#: what --keep-patching makes of each API
+KEPT = {
+    MONKEY_PATCH: "greenshift.runtime.monkey_patch",
+    ORIGINAL: "greenshift.runtime.patcher.original",
+    IS_MONKEY_PATCHED: "greenshift.runtime.patcher.is_monkey_patched",
+}
+ORIGINAL_PREFIX = "__original_module_"
+#: set by the engine: whether the file's text mentions ORIGINAL_PREFIX at all
+ORIGINALS_KEY = "greenshift.originals"
 _COVERED_KEY = "greenshift.monkey_patch.covered"
 
 
@@ -96,19 +129,50 @@ def _side_effect_free(expr: cst.BaseExpression) -> bool:
 class MonkeyPatchCodemod(EventletCodemod):
     NAME = "monkey_patch"
     SUMMARY = (
-        "eventlet.monkey_patch() removed, the blocking calls it covered reported, "
-        "time.sleep converted; patcher.original('x') -> x"
+        "eventlet.monkey_patch() removed (or kept as the runtime's with --keep-patching), "
+        "the blocking calls it covered reported project-wide; patcher.original('x') -> x"
     )
     APIS = frozenset({MONKEY_PATCH, ORIGINAL, IS_MONKEY_PATCHED, IMPORT_PATCHED, INJECT})
 
     def __init__(self, context: CodemodContext, *args: object, **kwargs: object) -> None:
         super().__init__(context, *args, **kwargs)  # type: ignore[arg-type]
-        # time.sleep is rewritten exactly as eventlet.sleep is.
+        # time.sleep is rewritten exactly as eventlet.sleep is (when green_stdlib is off).
         self._sleep = SleepCodemod(context)
 
     def _reset(self) -> None:
         super()._reset()
         self._removed: set[int] = set()
+        self._originals: dict[int, str] = {}  # id(ImportAlias) of __original_module_x -> x
+
+    # -- what the project patched ----------------------------------------------------------
+
+    def _patching(self, index: EventletIndex) -> Patching:
+        from greenshift.codemods.green_stdlib import project_patching
+
+        return project_patching(self.context.scratch, index)
+
+    def _current(self) -> Patching:
+        """The patching of the module being looked at (the one the shared index is of)."""
+        from greenshift.codemods.base import INDEX_KEY
+
+        cached = self.context.scratch.get(INDEX_KEY)
+        if cached is None:
+            return Patching()
+        return self._patching(cached[1])
+
+    def _green_stdlib(self) -> bool:
+        selected = self.context.scratch.get(SELECTED_KEY)
+        return selected is None or "green_stdlib" in selected  # type: ignore[operator]
+
+    def applies(self, index: EventletIndex) -> bool:
+        return (
+            super().applies(index)
+            or bool(self.extra_refs(index))
+            or (
+                bool(self.context.scratch.get(ORIGINALS_KEY, True))
+                and _has_original_imports(index.module)
+            )
+        )
 
     # -- which uses ----------------------------------------------------------------------
 
@@ -119,7 +183,17 @@ class MonkeyPatchCodemod(EventletCodemod):
         cached = self.context.scratch.get(_COVERED_KEY)
         if cached is not None and cached[0] is index.module:
             return cached[1]
-        refs = covered_refs(index.module, removed_patch_flags(index))
+        patching = self._patching(index)
+        refs: list[EventletRef] = []
+        if not patching.keep:
+            refs = covered_refs(index.module, patching.flags)
+            if self._green_stdlib():
+                greens = green_modules(patching.flags)
+                refs = [
+                    ref
+                    for ref in refs
+                    if not (is_green_covered(ref.api) and ref.api.split(".", 1)[0] in greens)
+                ]
         self.context.scratch[_COVERED_KEY] = (index.module, refs)
         return refs
 
@@ -144,6 +218,8 @@ class MonkeyPatchCodemod(EventletCodemod):
                 "nothing replaces that",
                 "import the module normally and convert its blocking calls",
             )
+        if self._patching(index).keep:
+            return self.problem_with_imports(ref)  # any use: the runtime's has the same API
         if ref.call is None:
             return Problem(
                 "GS101",
@@ -171,9 +247,9 @@ class MonkeyPatchCodemod(EventletCodemod):
         if arg is None or not _side_effect_free(arg.value):
             return Problem(
                 "GS141",
-                f"{api}(...) is always False after conversion, but its argument may have "
+                f"{api}(...) is answered at conversion time, but its argument may have "
                 "side effects: left as is",
-                "replace the call with False by hand",
+                "replace the call with True or False by hand",
             )
         return None
 
@@ -182,25 +258,43 @@ class MonkeyPatchCodemod(EventletCodemod):
     def imports_for(self, ref: EventletRef) -> Sequence[ImportSpec]:
         if ref.api == SLEEP:
             return self._sleep.imports_for(ref)
+        if ref.api in KEPT and self._current().keep:
+            return (RUNTIME_PATCHER,) if ref.api != MONKEY_PATCH else (RUNTIME_MODULE,)
         if ref.api != ORIGINAL or ref.call is None:
             return ()
-        name = _plain_module(ref)
+        name = self._plain_module(ref)
         if name is None:
             return (IMPORTLIB,)
         if binds_to(ref.scope, name, name):
             return ()
         return ((name, None),)
 
+    def _plain_module(self, ref: EventletRef) -> str | None:
+        name = _plain_module(ref)
+        if name is not None and self._green_stdlib():
+            green = GREEN.get(name)
+            if green is not None and green.flag in self._current().flags:
+                return None  # the bare name is the runtime's drop-in in a patched project
+        return name
+
     def rewrite(self, ref: EventletRef, node: cst.CSTNode) -> cst.CSTNode:
         if ref.api == SLEEP:
             return self._sleep.rewrite(ref, node)
+        if ref.api in KEPT and self._current().keep:
+            new = _dotted(KEPT[ref.api])
+            if isinstance(node, cst.Call):
+                return node.with_changes(
+                    func=new.with_changes(lpar=node.func.lpar, rpar=node.func.rpar)
+                )
+            return new.with_changes(lpar=node.lpar, rpar=node.rpar)  # type: ignore[attr-defined]
         assert isinstance(node, cst.Call)
         if ref.api == MONKEY_PATCH:
             self._removed.add(id(ref.path[-3]))  # its statement goes in leave_Expr
             return node
         if ref.api == IS_MONKEY_PATCHED:
-            return cst.Name("False", lpar=node.lpar, rpar=node.rpar)
-        name = _plain_module(ref)
+            patched = _patched_module(node) in self._current().flags
+            return cst.Name("True" if patched else "False", lpar=node.lpar, rpar=node.rpar)
+        name = self._plain_module(ref)
         if name is not None:
             return cst.Name(name, lpar=node.lpar, rpar=node.rpar)
         (arg,) = node.args
@@ -208,12 +302,76 @@ class MonkeyPatchCodemod(EventletCodemod):
         func = cst.Attribute(cst.Name("importlib"), cst.Name("import_module"))
         return node.with_changes(func=func, args=[arg])
 
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        new_tree = super().transform_module_impl(tree)
+        if (
+            self._current().keep
+            or not self.context.scratch.get(ORIGINALS_KEY, True)
+            or not _has_original_imports(new_tree)
+        ):
+            return new_tree
+        # ``import __original_module_x as y``: eventlet's copy of the original ``x``; with no
+        # patch left, ``x`` itself is the original.
+        renamed = new_tree.visit(_OriginalImports())
+        if renamed is not new_tree:
+            self.changed = True
+            self.converted += 1
+        return renamed
+
     def leave_Expr(
         self, original_node: cst.Expr, updated_node: cst.Expr
     ) -> cst.Expr | cst.RemovalSentinel:
         if id(original_node) in self._removed:
             return cst.RemoveFromParent()
         return updated_node
+
+
+def _patched_module(call: cst.Call) -> str | None:
+    """The flag ``is_monkey_patched(m)`` asks about: a string, or a module's name."""
+    (arg,) = call.args
+    value = arg.value
+    if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+        evaluated = value.evaluated_value
+        return evaluated if isinstance(evaluated, str) else None
+    name = dotted_name(value)
+    return name.rsplit(".", 1)[-1] if name else None
+
+
+def _dotted(qualname: str) -> cst.BaseExpression:
+    first, *rest = qualname.split(".")
+    expr: cst.BaseExpression = cst.Name(first)
+    for part in rest:
+        expr = cst.Attribute(value=expr, attr=cst.Name(part))
+    return expr
+
+
+def _has_original_imports(module: cst.Module) -> bool:
+    """Is there an ``import __original_module_x`` anywhere (in any scope)?"""
+    return bool(
+        EventletIndex.build(
+            module, lambda qualname: bool(qualname and qualname.startswith(ORIGINAL_PREFIX))
+        ).imports
+    )
+
+
+def _original_of(alias: cst.ImportAlias) -> str | None:
+    name = dotted_name(alias.name) or ""
+    if name.startswith(ORIGINAL_PREFIX) and name[len(ORIGINAL_PREFIX) :].isidentifier():
+        return name[len(ORIGINAL_PREFIX) :]
+    return None
+
+
+class _OriginalImports(cst.CSTTransformer):
+    def leave_ImportAlias(
+        self, original_node: cst.ImportAlias, updated_node: cst.ImportAlias
+    ) -> cst.ImportAlias:
+        module = _original_of(original_node)
+        if module is None:
+            return updated_node
+        asname = updated_node.asname or cst.AsName(
+            name=cst.Name(dotted_name(original_node.name) or "")
+        )
+        return updated_node.with_changes(name=cst.Name(module), asname=asname)
 
 
 def removed_patch_flags(index: EventletIndex) -> frozenset[str]:

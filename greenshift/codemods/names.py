@@ -524,7 +524,7 @@ class _Walker:
         if self.resolving:
             return
         self.bind(local, qualname)
-        if is_eventlet(qualname):
+        if self.tracks(qualname):
             self.index.imports.append(ImportSite(node, alias, local, qualname, tuple(self.path)))
 
     # -- bindings ----------------------------------------------------------------------

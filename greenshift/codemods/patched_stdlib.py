@@ -21,15 +21,125 @@ Codes (stable):
   ``open``), covered by ``os``
 - GS138 database drivers (``psycopg2``, ``MySQLdb``), covered by ``psycopg``/``MySQLdb``
 
-``time.sleep`` (covered by ``time``) is converted, not reported. ``builtins=True`` patched
-the builtin ``open``; plain ``open(...)`` calls are not reported.
+``GREEN`` lists the standard-library modules the runtime has cooperative drop-ins for
+(``greenshift.runtime.green``): the ``green_stdlib`` codemod imports those instead, and only
+the rest of ``COVERED`` is reported. ``builtins=True`` patched the builtin ``open``; plain
+``open(...)`` calls are not reported.
+
+``Patching`` is what the engine learns about a project before converting its files: the
+flags of the ``monkey_patch()`` calls it removes (in any of the files given), and whether
+the patch is kept (``--keep-patching``: ``greenshift.runtime.monkey_patch()`` instead).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 
 import libcst as cst
+
+#: How the codemods find ``Patching`` in their context's scratch, and the names of the
+#: codemods selected for the run.
+PATCHING_KEY = "greenshift.patching"
+SELECTED_KEY = "greenshift.selected"
+GREEN_PACKAGE = "greenshift.runtime.green"
+
+
+@dataclass(frozen=True)
+class Patching:
+    """What the project's ``monkey_patch()`` calls patched, and whether the patch stays."""
+
+    flags: frozenset[str] = frozenset()
+    keep: bool = False
+
+
+@dataclass(frozen=True)
+class GreenModule:
+    """A standard-library module with a cooperative drop-in in the runtime."""
+
+    flag: str  # the monkey_patch flag that made it cooperative
+    target: str  # the drop-in
+    #: the names eventlet's patch changed (a file that uses none keeps the plain module);
+    #: None: every name (the whole module is built on patched primitives)
+    covered: frozenset[str] | None
+
+
+GREEN: dict[str, GreenModule] = {
+    "time": GreenModule("time", f"{GREEN_PACKAGE}.time", frozenset({"sleep"})),
+    "threading": GreenModule("thread", f"{GREEN_PACKAGE}.threading", None),
+    "_thread": GreenModule("thread", f"{GREEN_PACKAGE}.thread", None),
+    "queue": GreenModule(
+        "thread",
+        f"{GREEN_PACKAGE}.queue",
+        frozenset({"Queue", "LifoQueue", "PriorityQueue", "SimpleQueue"}),
+    ),
+    "socket": GreenModule(
+        "socket",
+        f"{GREEN_PACKAGE}.socket",
+        frozenset(
+            {
+                "socket",
+                "SocketType",
+                "create_connection",
+                "create_server",
+                "socketpair",
+                "fromfd",
+                "getaddrinfo",
+                "gethostbyname",
+                "gethostbyname_ex",
+                "gethostbyaddr",
+                "getnameinfo",
+                "getfqdn",
+            }
+        ),
+    ),
+    "ssl": GreenModule(
+        "socket",
+        f"{GREEN_PACKAGE}.ssl",
+        frozenset(
+            {
+                "wrap_socket",
+                "SSLContext",
+                "SSLSocket",
+                "create_default_context",
+                "get_server_certificate",
+            }
+        ),
+    ),
+    "select": GreenModule("select", f"{GREEN_PACKAGE}.select", frozenset({"select"})),
+    "selectors": GreenModule(
+        "select",
+        f"{GREEN_PACKAGE}.selectors",
+        frozenset(
+            {
+                "DefaultSelector",
+                "SelectSelector",
+                "PollSelector",
+                "EpollSelector",
+                "KqueueSelector",
+                "DevpollSelector",
+            }
+        ),
+    ),
+    "os": GreenModule("os", f"{GREEN_PACKAGE}.os", frozenset({"read", "write", "wait", "waitpid"})),
+    "subprocess": GreenModule("subprocess", f"{GREEN_PACKAGE}.subprocess", None),
+}
+
+
+def green_modules(flags: frozenset[str]) -> dict[str, GreenModule]:
+    """The drop-ins a patch with ``flags`` calls for."""
+    return {name: green for name, green in GREEN.items() if green.flag in flags}
+
+
+def is_green_covered(api: str) -> bool:
+    """Is ``api`` (``threading.Event``, ``time.sleep``) a use the drop-ins convert?"""
+    module, _, rest = api.partition(".")
+    green = GREEN.get(module)
+    if green is None or not rest:
+        return False
+    return green.covered is None or rest.split(".", 1)[0] in green.covered
+
 
 FLAGS = ("os", "select", "socket", "thread", "time", "psycopg", "MySQLdb", "builtins", "subprocess")
 OFF_BY_DEFAULT = frozenset({"MySQLdb", "builtins"})
@@ -263,3 +373,18 @@ def patched_flags(call: cst.Call) -> frozenset[str]:
         if value is _UNKNOWN or value:
             patched.add(flag)
     return frozenset(patched)
+
+
+@cache
+def _import_pattern(flags: frozenset[str]) -> re.Pattern[bytes]:
+    roots = set().union(*(ROOTS.get(flag, ()) for flag in flags))
+    roots |= {name.split(".", 1)[0] for name, green in GREEN.items() if green.flag in flags}
+    names = b"|".join(re.escape(root.encode()) for root in sorted(roots))
+    return re.compile(
+        rb"^[ \t]*(?:import|from)[ \t]+(?:[\w.]+[ \t]*,[ \t]*)*(?:" + names + rb")\b", re.M
+    )
+
+
+def imports_covered_module(data: bytes, flags: frozenset[str]) -> bool:
+    """A cheap byte test: does the source import a module a patch with ``flags`` covered?"""
+    return bool(flags) and _import_pattern(flags).search(data) is not None

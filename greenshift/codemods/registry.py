@@ -24,6 +24,7 @@ CODEMODS: dict[str, str] = {
     "tpool": "greenshift.codemods.tpool:TpoolCodemod",
     "networking": "greenshift.codemods.networking:NetworkingCodemod",
     "green_modules": "greenshift.codemods.green_modules:GreenModulesCodemod",
+    "green_stdlib": "greenshift.codemods.green_stdlib:GreenStdlibCodemod",
     "monkey_patch": "greenshift.codemods.monkey_patch:MonkeyPatchCodemod",
 }
 

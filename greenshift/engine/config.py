@@ -10,6 +10,7 @@ paths given (or the current folder), is used. Keys::
     depth = 1                 # migration depth
     jobs = 4                  # worker processes (default: all cores)
     annotate = false          # leave '# greenshift:' comments at uses left as is
+    keep_patching = false     # monkey_patch() -> greenshift.runtime.monkey_patch()
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class FileConfig:
     depth: int | None = None
     jobs: int | None = None
     annotate: bool | None = None
+    keep_patching: bool | None = None
 
     @property
     def folder(self) -> str:
@@ -103,13 +105,13 @@ def load(paths: Iterable[str]) -> FileConfig:
             ):
                 raise ConfigError(f"{path}: tool.greenshift.{key} must be a positive integer")
             values[name] = value
-        elif name == "annotate":
+        elif name in ("annotate", "keep_patching"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{path}: tool.greenshift.{key} must be true or false")
             values[name] = value
         else:
             raise ConfigError(
                 f"{path}: unknown key tool.greenshift.{key} "
-                "(known: select, ignore, exclude, depth, jobs, annotate)"
+                "(known: select, ignore, exclude, depth, jobs, annotate, keep-patching)"
             )
     return FileConfig(path=path, **values)  # type: ignore[arg-type]

@@ -26,7 +26,9 @@ from greenshift.codemods.annotate import Annotator
 from greenshift.codemods.base import INDEX_KEY, EventletCodemod
 from greenshift.codemods.depth.model import ModuleFacts
 from greenshift.codemods.inventory import Use, survey
+from greenshift.codemods.monkey_patch import ORIGINAL_PREFIX, ORIGINALS_KEY
 from greenshift.codemods.names import EventletIndex
+from greenshift.codemods.patched_stdlib import PATCHING_KEY, SELECTED_KEY, Patching
 from greenshift.codemods.positions import locate, locate_and_render
 from greenshift.engine.diagnostics import Diagnostic
 from greenshift.engine.diff import unified_diff
@@ -41,6 +43,7 @@ from greenshift.engine.results import (
     UseRecord,
     depth_candidate,
     failed,
+    patch_candidate,
     worth_parsing,
 )
 from greenshift.engine.source import Snapshot, Source, SourceError, atomic_write, read
@@ -91,9 +94,16 @@ def _transform(
     module: cst.Module, source: Source, display: str, options: Options, want_diff: bool
 ) -> FileResult:
     index = EventletIndex.build(module)
-    if index.empty and not depth_candidate(source.text.encode(), options, display):
-        return FileResult(display, UNCHANGED)
-    scratch: dict[str, object] = {INDEX_KEY: (module, index)}
+    if index.empty:
+        data = source.text.encode()
+        if not (
+            depth_candidate(data, options, display)
+            or patch_candidate(data, options)
+            or b"__original_module_" in data
+        ):
+            return FileResult(display, UNCHANGED)
+    scratch = _scratch(module, index, options)
+    scratch[ORIGINALS_KEY] = ORIGINAL_PREFIX in source.text
     codemods = [
         codemod(
             CodemodContext(filename=display, scratch=scratch),
@@ -165,7 +175,7 @@ def module_facts(data: bytes, display: str, options: Options) -> ModuleFacts | N
         index = EventletIndex.build(module)
         codemods = [
             codemod(
-                CodemodContext(filename=display, scratch={INDEX_KEY: (module, index)}),
+                CodemodContext(filename=display, scratch=_scratch(module, index, options)),
                 depth=options.depth,
                 annotate=False,
                 report=False,
@@ -180,14 +190,22 @@ def module_facts(data: bytes, display: str, options: Options) -> ModuleFacts | N
         return None
 
 
+def _scratch(module: cst.Module, index: EventletIndex, options: Options) -> dict[str, object]:
+    """What every codemod of one file shares: the index, and what the project patched."""
+    return {
+        INDEX_KEY: (module, index),
+        PATCHING_KEY: Patching(options.patched, options.keep_patching),
+        SELECTED_KEY: frozenset(registry.select_names(options.select, options.ignore)),
+    }
+
+
 def _inline(
     tree: cst.Module, index: EventletIndex, codemods: Sequence[EventletCodemod]
 ) -> tuple[cst.Module, int]:
     """The inline codemods, one after the other: the new tree and the call sites converted."""
-    apis = index.apis
     converted = 0
     for codemod in codemods:
-        if not (codemod.APIS & apis or any(map(codemod.owns, apis))):
+        if not codemod.applies(index):
             continue
         new_tree = codemod.transform_module(tree)
         if codemod.changed:

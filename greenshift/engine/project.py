@@ -20,6 +20,25 @@ from greenshift.engine.pipeline import module_facts
 from greenshift.engine.results import Options
 
 
+def patched_flags(files: Sequence[tuple[str, bytes]]) -> frozenset[str]:
+    """The flags of the ``eventlet.monkey_patch()`` calls the conversion removes from
+    ``files`` (display, bytes); a file that cannot be read or parsed counts for nothing."""
+    import libcst as cst
+
+    from greenshift.codemods.monkey_patch import removed_patch_flags
+    from greenshift.codemods.names import EventletIndex
+    from greenshift.engine.source import Source, SourceError
+
+    flags: set[str] = set()
+    for _display, data in files:
+        try:
+            module = cst.parse_module(Source.decode(data).text)
+        except (SourceError, cst.ParserSyntaxError, RecursionError, ValueError):
+            continue
+        flags |= removed_patch_flags(EventletIndex.build(module))
+    return frozenset(flags)
+
+
 def build_index(
     candidates: Sequence[tuple[str, bytes]],
     others: Sequence[tuple[str, bytes]],

@@ -25,6 +25,10 @@ class Options:
     annotate: bool = False
     #: for depth >= 2: the project index of every given file (``codemods.depth.model``)
     project: Any = None
+    #: keep monkey-patching (``--keep-patching``): monkey_patch() becomes the runtime's
+    keep_patching: bool = False
+    #: the flags of the monkey_patch() calls found in the given files (``Patching.flags``)
+    patched: frozenset[str] = frozenset()
 
 
 def worth_parsing(data: bytes, options: Options, display: str) -> bool:
@@ -34,7 +38,22 @@ def worth_parsing(data: bytes, options: Options, display: str) -> bool:
     earlier run converted it: a deeper run continues the split), and at depth >= 2 one the
     project index found callers of split functions in.
     """
-    return b"eventlet" in data or depth_candidate(data, options, display)
+    return (
+        b"eventlet" in data
+        or b"__original_module_" in data
+        or depth_candidate(data, options, display)
+        or patch_candidate(data, options)
+    )
+
+
+def patch_candidate(data: bytes, options: Options) -> bool:
+    """In a project whose monkey_patch() is removed: does the file import a module the
+    patch covered (converted by ``green_stdlib``, or reported by ``monkey_patch``)?"""
+    if not options.patched or options.keep_patching:
+        return False
+    from greenshift.codemods.patched_stdlib import imports_covered_module
+
+    return imports_covered_module(data, options.patched)
 
 
 def depth_candidate(data: bytes, options: Options, display: str) -> bool:

@@ -71,6 +71,7 @@ def run(
     ``workers``: a pool started earlier (it is used or shut down here).
     """
     results: dict[int, FileResult] = {}
+    started_with = options
 
     def done(position: int, result: FileResult) -> None:
         results[position] = result
@@ -90,10 +91,26 @@ def run(
             continue
         if worth_parsing(data, options, source_file.display):
             candidates.append((position, source_file, data, snapshot))
-        elif options.depth >= 2:
-            others.append((position, source_file, data, snapshot))
         else:
+            others.append((position, source_file, data, snapshot))
+
+    # A monkey_patch() anywhere in the project made the standard library cooperative in
+    # every module: each file that imports a module it covered has work to do.
+    if not options.keep_patching and not options.patched:
+        from greenshift.engine.project import patched_flags
+
+        flags = patched_flags(
+            [(item[1].display, item[2]) for item in candidates if b"monkey_patch" in item[2]]
+        )
+        if flags:
+            options = replace(options, patched=flags)
+            patched = [item for item in others if worth_parsing(item[2], options, item[1].display)]
+            candidates += patched
+            others = [item for item in others if item not in patched]
+    if options.depth < 2:
+        for position, source_file, _, _ in others:
             done(position, FileResult(source_file.display, SKIPPED))
+        others = []
 
     if options.depth >= 2 and candidates:
         from greenshift.engine.project import build_index
@@ -117,8 +134,9 @@ def run(
             # Largest first, so no worker is left with a big file at the end.
             candidates.sort(key=lambda item: len(item[2]), reverse=True)
             tasks = [(position, source_file) for position, source_file, _, _ in candidates]
-            # Workers started early do not know the project index: start fresh ones then.
-            fresh = options.project is not None
+            # Workers started early know neither the project index nor the project's
+            # patching: start fresh ones then.
+            fresh = options.project is not None or options != started_with
             executor = workers.take() if workers is not None and not fresh else None
             jobs = workers.jobs if executor is not None and workers else min(jobs, len(tasks))
             for position, result in _in_pool(tasks, options, jobs, executor):

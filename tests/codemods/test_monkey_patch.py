@@ -534,6 +534,15 @@ def test_scan_lists_covered_uses_with_their_codemod() -> None:
     rows = [(u.line, u.api, u.status, u.codemod, u.code) for u in uses if u.kind != "import"]
     assert rows == [
         (2, "eventlet.monkey_patch", "converts", "monkey_patch", None),
+        (3, "time.sleep", "converts", "green_stdlib", None),
+        (4, "queue.Queue", "converts", "green_stdlib", None),
+    ]
+    # Without green_stdlib, time.sleep is rewritten as eventlet.sleep is and the rest reported.
+    alone = Options(mode="scan", select=("monkey_patch",))
+    uses = transform_source(source.encode(), "m.py", alone).uses
+    rows = [(u.line, u.api, u.status, u.codemod, u.code) for u in uses if u.kind != "import"]
+    assert rows == [
+        (2, "eventlet.monkey_patch", "converts", "monkey_patch", None),
         (3, "time.sleep", "converts", "monkey_patch", None),
         (4, "queue.Queue", "left", "monkey_patch", "GS135"),
     ]
@@ -626,3 +635,85 @@ def test_covered_refs_of_another_module() -> None:
     apis = [ref.api for ref in covered_refs(module, frozenset({"time", "socket"}))]
     assert apis == ["time.sleep", "socket.socket"]
     assert covered_refs(module, frozenset()) == []
+
+
+KEEP_PATCHING = [
+    pytest.param(
+        """\
+        import eventlet
+        eventlet.monkey_patch(os=False)
+        """,
+        """\
+        import greenshift.runtime
+        greenshift.runtime.monkey_patch(os=False)
+        """,
+        id="the call keeps its arguments",
+    ),
+    pytest.param(
+        """\
+        from eventlet import patcher
+
+        threading = patcher.original("threading")
+        patched = patcher.is_monkey_patched("thread")
+        """,
+        """\
+        import greenshift.runtime.patcher
+
+        threading = greenshift.runtime.patcher.original("threading")
+        patched = greenshift.runtime.patcher.is_monkey_patched("thread")
+        """,
+        id="original and is_monkey_patched ask the runtime's patcher",
+    ),
+    pytest.param(
+        """\
+        import eventlet
+
+        setup = eventlet.monkey_patch
+        ok = eventlet.monkey_patch() or True
+        """,
+        """\
+        import greenshift.runtime
+
+        setup = greenshift.runtime.monkey_patch
+        ok = greenshift.runtime.monkey_patch() or True
+        """,
+        id="as a value and inside an expression too",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), KEEP_PATCHING)
+def test_keep_patching(before: str, after: str) -> None:
+    check_transformed(before, after, keep_patching=True)
+
+
+def test_keep_patching_leaves_original_module_imports() -> None:
+    # The runtime's patcher keeps the originals under the same names as eventlet.
+    check_noop("import __original_module_threading as t\n\nt.Lock()\n", keep_patching=True)
+
+
+IS_MONKEY_PATCHED = [
+    pytest.param('is_monkey_patched("thread")', "True", id="a patched flag"),
+    pytest.param('is_monkey_patched("os")', "False", id="a flag the call left out"),
+    pytest.param('is_monkey_patched("threading")', "False", id="not a flag name, as eventlet"),
+    pytest.param("is_monkey_patched(socket)", "True", id="a module"),
+]
+
+
+@pytest.mark.parametrize(("call", "answer"), IS_MONKEY_PATCHED)
+def test_is_monkey_patched_answers_for_the_project(call: str, answer: str) -> None:
+    check_transformed(
+        f"""\
+        import socket
+        from eventlet import patcher
+        patcher.monkey_patch(os=False)
+
+        green = patcher.{call}
+        """,
+        f"""\
+        import socket
+
+        green = {answer}
+        """,
+        select=("monkey_patch",),
+    )

@@ -943,6 +943,8 @@ def test_ignore_sleep_changes_nothing() -> None:
 
 
 def test_converted_count() -> None:
-    result = run("import eventlet\n\neventlet.sleep(1)\neventlet.sleep(2)\nx = eventlet.sleep(**k)\n")
+    result = run(
+        "import eventlet\n\neventlet.sleep(1)\neventlet.sleep(2)\nx = eventlet.sleep(**k)\n"
+    )
     assert result.converted == 2
     assert result.left == 1
