@@ -55,6 +55,14 @@ def survey(index: EventletIndex, selected: Sequence[EventletCodemod]) -> list[Us
         kind = "call" if ref.call is not None else "reference"
         owner = owner_of(ref.api)
         if owner is None:
+            # A use no codemod owns by its API may still be one's by its place
+            # (``eventlet`` in ``mock.patch.object(eventlet, "spawn")``).
+            taker = next((codemod for codemod in selected if codemod.handles(ref)), None)
+            if taker is not None:
+                problem = taker.check(ref, index)
+                status = CONVERTS if problem is None else LEFT
+                uses.append(Use(ref.node, ref.path, ref.api, kind, status, taker.NAME, problem))
+                continue
             problem = unconvertible(ref) or _unhandled(ref.api)
             uses.append(Use(ref.node, ref.path, ref.api, kind, UNHANDLED, None, problem))
             continue
@@ -67,13 +75,19 @@ def survey(index: EventletIndex, selected: Sequence[EventletCodemod]) -> list[Us
         if problem is None:
             problem = codemod.note(ref)  # converted, with something to check
         uses.append(Use(ref.node, ref.path, ref.api, kind, status, owner.NAME, problem))
+    taken: set[int] = set()  # strings a codemod takes as its own references
     for codemod in selected:
         for ref in codemod.extra_refs(index):
             kind = "call" if ref.call is not None else "reference"
+            if isinstance(ref.node, cst.SimpleString):
+                kind = "string"
+                taken.add(id(ref.node))
             problem = codemod.check(ref, index)
             status = CONVERTS if problem is None else LEFT
             uses.append(Use(ref.node, ref.path, ref.api, kind, status, codemod.NAME, problem))
     for string in index.strings:
+        if id(string.node) in taken:
+            continue
         uses.append(
             _other(string.node, string.path, string.api, "string", by_name, string_problem(string))
         )

@@ -30,6 +30,7 @@ from typing import ClassVar
 import libcst as cst
 
 from greenshift.codemods.base import EventletCodemod, ImportSpec, Problem, import_conflicts
+from greenshift.codemods.mock_targets import is_mocked
 from greenshift.codemods.names import STAR_EXPORTS, EventletIndex, EventletRef, is_eventlet
 from greenshift.codemods.reports import unconvertible
 
@@ -248,7 +249,10 @@ class ModuleMapCodemod(EventletCodemod):
         if isinstance(plan, Problem):
             patched = unconvertible(ref)  # mock.patch.object(module, "name") and the like
             return patched if patched is not None and patched.code == "GS103" else plan
-        qualified = not self._plain_name_is_safe(ref, index, plan)
+        # A test double that replaces the imported name on eventlet's module must still
+        # reach the code: look it up on the runtime's module, as the code did on eventlet's.
+        mocked = plan.rest == 0 and plan.name is not None and is_mocked(ref, self.context.scratch)
+        qualified = mocked or not self._plain_name_is_safe(ref, index, plan)
         self._qualified[id(ref)] = qualified
         for spec in self.imports_for(ref):
             if spec == plan.plain_import and not qualified:

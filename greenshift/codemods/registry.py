@@ -26,6 +26,7 @@ CODEMODS: dict[str, str] = {
     "green_modules": "greenshift.codemods.green_modules:GreenModulesCodemod",
     "green_stdlib": "greenshift.codemods.green_stdlib:GreenStdlibCodemod",
     "monkey_patch": "greenshift.codemods.monkey_patch:MonkeyPatchCodemod",
+    "mock_targets": "greenshift.codemods.mock_targets:MockTargetsCodemod",
 }
 
 

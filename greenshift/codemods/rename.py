@@ -23,6 +23,7 @@ from typing import ClassVar
 import libcst as cst
 
 from greenshift.codemods.base import EventletCodemod, ImportSpec, Problem
+from greenshift.codemods.mock_targets import is_mocked
 from greenshift.codemods.names import STAR_EXPORTS, EventletIndex, EventletRef, is_eventlet
 
 RUNTIME = "greenshift.runtime"
@@ -52,7 +53,13 @@ class RuntimeRenameCodemod(EventletCodemod):
         if problem is not None:
             return problem
         # In a match pattern a dotted name is a value, a plain name would capture anything.
-        qualified = _in_value_pattern(ref) or not self._plain_name_is_safe(ref, index)
+        # A test double that replaces the name on eventlet's module must still reach the
+        # code: look it up on the runtime's module, as the code did on eventlet's.
+        qualified = (
+            _in_value_pattern(ref)
+            or is_mocked(ref, self.context.scratch)
+            or not self._plain_name_is_safe(ref, index)
+        )
         self._qualified[id(ref)] = qualified
         return self.problem_with_imports(ref) if qualified else None
 

@@ -24,6 +24,7 @@ from typing import ClassVar
 import libcst as cst
 
 from greenshift.codemods.base import ImportSpec, Problem
+from greenshift.codemods.mock_targets import is_mocked
 from greenshift.codemods.names import EventletIndex, EventletRef
 from greenshift.codemods.rename import RuntimeRenameCodemod
 
@@ -44,8 +45,8 @@ class SleepCodemod(RuntimeRenameCodemod):
     RENAMES: ClassVar[dict[str, str]] = {"eventlet.sleep": "sleep", "time.sleep": "sleep"}
 
     def check(self, ref: EventletRef, index: EventletIndex) -> Problem | None:
-        if ref.call is None:
-            return super().check(ref, index)
+        if ref.call is None or is_mocked(ref, self.context.scratch):
+            return super().check(ref, index)  # the runtime's function, by name
         args = ref.call.args
         if len(args) > 1 or any(
             arg.star == "**" or (arg.keyword is not None and arg.keyword.value != "seconds")
@@ -59,12 +60,12 @@ class SleepCodemod(RuntimeRenameCodemod):
         return self.problem_with_imports(ref)
 
     def imports_for(self, ref: EventletRef) -> Sequence[ImportSpec]:
-        if ref.call is None:
+        if ref.call is None or is_mocked(ref, self.context.scratch):
             return super().imports_for(ref)
         return (ASYNCIO,) if ref.in_async else (ASYNCIO, AWAITLET)
 
     def rewrite(self, ref: EventletRef, node: cst.CSTNode) -> cst.CSTNode:
-        if ref.call is None:
+        if ref.call is None or is_mocked(ref, self.context.scratch):
             return super().rewrite(ref, node)
         assert isinstance(node, cst.Call)
         if not node.args:

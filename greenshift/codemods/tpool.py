@@ -22,6 +22,7 @@ from typing import ClassVar
 import libcst as cst
 
 from greenshift.codemods.base import ImportSpec, Problem
+from greenshift.codemods.mock_targets import is_mocked
 from greenshift.codemods.names import EventletIndex, EventletRef
 from greenshift.codemods.rename import RuntimeRenameCodemod
 
@@ -70,17 +71,17 @@ class TpoolCodemod(RuntimeRenameCodemod):
         return None
 
     def check(self, ref: EventletRef, index: EventletIndex) -> Problem | None:
-        if ref.call is None:
-            return super().check(ref, index)  # a callback: the runtime's to_thread
+        if ref.call is None or is_mocked(ref, self.context.scratch):
+            return super().check(ref, index)  # the runtime's function, by name  # a callback: the runtime's to_thread
         return self.problem_with_use(ref) or self.problem_with_imports(ref)
 
     def imports_for(self, ref: EventletRef) -> Sequence[ImportSpec]:
-        if ref.call is None:
+        if ref.call is None or is_mocked(ref, self.context.scratch):
             return super().imports_for(ref)
         return (ASYNCIO,) if ref.in_async else (ASYNCIO, AWAITLET)
 
     def rewrite(self, ref: EventletRef, node: cst.CSTNode) -> cst.CSTNode:
-        if ref.call is None:
+        if ref.call is None or is_mocked(ref, self.context.scratch):
             return super().rewrite(ref, node)
         assert isinstance(node, cst.Call)
         to_thread = node.with_changes(

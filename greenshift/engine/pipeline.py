@@ -26,6 +26,7 @@ from greenshift.codemods.annotate import Annotator
 from greenshift.codemods.base import INDEX_KEY, EventletCodemod
 from greenshift.codemods.depth.model import ModuleFacts
 from greenshift.codemods.inventory import Use, survey
+from greenshift.codemods.mock_targets import MOCKED_KEY
 from greenshift.codemods.monkey_patch import ORIGINAL_PREFIX, ORIGINALS_KEY
 from greenshift.codemods.names import EventletIndex
 from greenshift.codemods.patched_stdlib import PATCHING_KEY, SELECTED_KEY, Patching
@@ -195,6 +196,7 @@ def _scratch(module: cst.Module, index: EventletIndex, options: Options) -> dict
     return {
         INDEX_KEY: (module, index),
         PATCHING_KEY: Patching(options.patched, options.keep_patching),
+        MOCKED_KEY: options.mocked,
         SELECTED_KEY: frozenset(registry.select_names(options.select, options.ignore)),
     }
 

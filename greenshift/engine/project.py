@@ -20,23 +20,37 @@ from greenshift.engine.pipeline import module_facts
 from greenshift.engine.results import Options
 
 
-def patched_flags(files: Sequence[tuple[str, bytes]]) -> frozenset[str]:
-    """The flags of the ``eventlet.monkey_patch()`` calls the conversion removes from
-    ``files`` (display, bytes); a file that cannot be read or parsed counts for nothing."""
+def project_facts(files: Sequence[tuple[str, bytes]]) -> tuple[frozenset[str], frozenset[str]]:
+    """What converting one file needs to know of the others: the flags of the
+    ``eventlet.monkey_patch()`` calls the conversion removes, and the eventlet names the
+    project's test doubles replace (``mock.patch("eventlet.spawn")``). Only files that
+    mention eventlet and ``monkey_patch`` or a double are parsed; a file that cannot be
+    parsed counts for nothing."""
     import libcst as cst
 
+    from greenshift.codemods.mock_targets import DOUBLES, mocked_names
     from greenshift.codemods.monkey_patch import removed_patch_flags
     from greenshift.codemods.names import EventletIndex
     from greenshift.engine.source import Source, SourceError
 
     flags: set[str] = set()
+    mocked: set[str] = set()
+    doubles = [name.encode() for name in (*DOUBLES, "patch.object")]
     for _display, data in files:
+        patches = b"monkey_patch" in data
+        doubled = any(name in data for name in doubles)
+        if not (patches or doubled):
+            continue
         try:
             module = cst.parse_module(Source.decode(data).text)
         except (SourceError, cst.ParserSyntaxError, RecursionError, ValueError):
             continue
-        flags |= removed_patch_flags(EventletIndex.build(module))
-    return frozenset(flags)
+        index = EventletIndex.build(module)
+        if patches:
+            flags |= removed_patch_flags(index)
+        if doubled:
+            mocked |= mocked_names(index)
+    return frozenset(flags), frozenset(mocked)
 
 
 def build_index(

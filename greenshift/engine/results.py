@@ -29,6 +29,8 @@ class Options:
     keep_patching: bool = False
     #: the flags of the monkey_patch() calls found in the given files (``Patching.flags``)
     patched: frozenset[str] = frozenset()
+    #: the eventlet names the given files' test doubles replace (``mock_targets``)
+    mocked: frozenset[str] = frozenset()
 
 
 def worth_parsing(data: bytes, options: Options, display: str) -> bool:

@@ -96,14 +96,15 @@ def run(
 
     # A monkey_patch() anywhere in the project made the standard library cooperative in
     # every module: each file that imports a module it covered has work to do.
-    if not options.keep_patching and not options.patched:
-        from greenshift.engine.project import patched_flags
+    # Test doubles of eventlet names tell the other files how to keep them reachable.
+    if candidates and not (options.patched or options.mocked):
+        from greenshift.engine.project import project_facts
 
-        flags = patched_flags(
-            [(item[1].display, item[2]) for item in candidates if b"monkey_patch" in item[2]]
+        flags, mocked = project_facts(
+            [(item[1].display, item[2]) for item in candidates if b"eventlet" in item[2]]
         )
-        if flags:
-            options = replace(options, patched=flags)
+        options = replace(options, patched=flags, mocked=mocked)
+        if flags and not options.keep_patching:
             patched = [item for item in others if worth_parsing(item[2], options, item[1].display)]
             candidates += patched
             others = [item for item in others if item not in patched]

@@ -48,7 +48,7 @@ def test_every_kind_of_use() -> None:
         (7, "eventlet.sleep", "call", "converts"),
         (8, "eventlet.greenthread.spawn_after_local", "reference", "GS112"),
         (9, "eventlet.spawn", "call", "converts"),
-        (11, "eventlet.spawn", "string", "GS103"),
+        (11, "eventlet.spawn", "string", "converts"),
     ]
 
 

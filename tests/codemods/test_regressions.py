@@ -156,6 +156,7 @@ def test_annotation_above_the_first_decorator_is_written_once() -> None:
             def test(self, listen, spawn):
                 pass
         """,  # noqa: E501
+        ignore=("mock_targets",),
         annotate=True,
     )
 
