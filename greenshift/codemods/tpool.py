@@ -72,7 +72,9 @@ class TpoolCodemod(RuntimeRenameCodemod):
 
     def check(self, ref: EventletRef, index: EventletIndex) -> Problem | None:
         if ref.call is None or is_mocked(ref, self.context.scratch):
-            return super().check(ref, index)  # the runtime's function, by name  # a callback: the runtime's to_thread
+            return super().check(
+                ref, index
+            )  # the runtime's function, by name  # a callback: the runtime's to_thread
         return self.problem_with_use(ref) or self.problem_with_imports(ref)
 
     def imports_for(self, ref: EventletRef) -> Sequence[ImportSpec]:
