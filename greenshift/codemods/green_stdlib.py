@@ -123,7 +123,15 @@ def _stdlib_index(tree: cst.Module, greens: dict[str, GreenModule]) -> EventletI
 
 
 def _covered(ref: EventletRef, greens: dict[str, GreenModule]) -> bool:
-    module, _, rest = ref.qualname.partition(".")
+    """A use of a name the patch changed; ``mock.patch.object(time, "sleep")`` counts as a
+    use of ``time.sleep``: the double must replace what the converted code calls."""
+    from greenshift.codemods.mock_targets import patch_object_attribute
+
+    qualname = ref.qualname
+    attribute = patch_object_attribute(ref)
+    if attribute is not None:
+        qualname = f"{qualname}.{attribute}"
+    module, _, rest = qualname.partition(".")
     green = greens.get(module)
     return green is not None and bool(rest) and _covers(green, rest)
 

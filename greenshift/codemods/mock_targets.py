@@ -28,9 +28,17 @@ import libcst as cst
 
 from greenshift.codemods.base import EventletCodemod, ImportSpec, Problem
 from greenshift.codemods.names import EventletIndex, EventletRef, canonical, dotted_name
-from greenshift.codemods.patched_stdlib import PATCHING_KEY, Patching
+from greenshift.codemods.patched_stdlib import (
+    PATCHING_KEY,
+    SELECTED_KEY,
+    Patching,
+    green_modules,
+    is_green_covered,
+)
 
 MOCKED_KEY = "greenshift.mocked"
+#: set by the engine: whether the file's text names a double at all
+DOUBLES_KEY = "greenshift.doubles"
 
 #: callables whose first argument names what they replace, by the last part of their name
 DOUBLES = frozenset({"patch", "setattr", "MockPatch", "MonkeyPatch"})
@@ -130,23 +138,37 @@ class MockTargetsCodemod(EventletCodemod):
         return bool(self.extra_refs(index)) or any(map(self.handles, index.refs))
 
     def extra_refs(self, index: EventletIndex) -> Sequence[EventletRef]:
-        """The strings that name an eventlet API as a double's target, as references."""
-        refs = []
-        for string in index.strings:
-            if double_target(string.node, string.path):
-                refs.append(
-                    EventletRef(
-                        node=string.node,
-                        api=string.api,
-                        qualname=string.api,
-                        root="",
-                        call=None,
-                        path=string.path,
-                        scope=index.module_scope,
-                        in_async=False,
-                    )
-                )
-        return refs
+        """The strings that name an eventlet API as a double's target, as references; in a
+        project whose patch is removed, also those that name a standard-library function
+        the converted code now calls on a ``greenshift.runtime.green`` module."""
+        strings = [(string.node, string.api, string.path) for string in index.strings]
+        greens = self._greens()
+        if greens and self.context.scratch.get(DOUBLES_KEY, True):
+            strings += _stdlib_targets(index.module, greens)
+        return [
+            EventletRef(
+                node=node,
+                api=api,
+                qualname=api,
+                root="",
+                call=None,
+                path=path,
+                scope=index.module_scope,
+                in_async=False,
+            )
+            for node, api, path in strings
+            if double_target(node, path)
+        ]
+
+    def _greens(self) -> dict[str, str]:
+        """Standard-library module -> its drop-in, for the modules ``green_stdlib`` converts."""
+        patching = self.context.scratch.get(PATCHING_KEY)
+        selected = self.context.scratch.get(SELECTED_KEY)
+        if not isinstance(patching, Patching) or patching.keep or not patching.flags:
+            return {}
+        if selected is not None and "green_stdlib" not in selected:  # type: ignore[operator]
+            return {}
+        return {name: green.target for name, green in green_modules(patching.flags).items()}
 
     def handles(self, ref: EventletRef) -> bool:
         if isinstance(ref.node, cst.SimpleString):
@@ -155,6 +177,9 @@ class MockTargetsCodemod(EventletCodemod):
 
     def _target(self, ref: EventletRef) -> str | None:
         if isinstance(ref.node, cst.SimpleString):
+            module, _, rest = ref.api.partition(".")
+            if module != "eventlet":
+                return f"{self._greens()[module]}.{rest}"
             return target_for(ref.api, self._keep_patching())
         attribute = patch_object_attribute(ref)
         return target_for(canonical(f"{ref.api}.{attribute}"), self._keep_patching())
@@ -200,3 +225,35 @@ class MockTargetsCodemod(EventletCodemod):
             expr = cst.Attribute(value=expr, attr=cst.Name(part))
         assert isinstance(node, (cst.Name, cst.Attribute))
         return expr.with_changes(lpar=node.lpar, rpar=node.rpar)
+
+
+def _stdlib_targets(
+    module: cst.Module, greens: dict[str, str]
+) -> list[tuple[cst.SimpleString, str, tuple[cst.CSTNode, ...]]]:
+    """Strings naming a covered function of a converted module (``"time.sleep"``)."""
+    finder = _StdlibTargets(greens)
+    module.visit(finder)
+    return finder.found
+
+
+class _StdlibTargets(cst.CSTVisitor):
+    def __init__(self, greens: dict[str, str]) -> None:
+        super().__init__()
+        self.greens = greens
+        self.path: list[cst.CSTNode] = []
+        self.found: list[tuple[cst.SimpleString, str, tuple[cst.CSTNode, ...]]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.path.append(node)
+        if isinstance(node, cst.SimpleString) and "." in node.value:
+            value = node.evaluated_value
+            if (
+                isinstance(value, str)
+                and value.split(".", 1)[0] in self.greens
+                and is_green_covered(value)
+            ):
+                self.found.append((node, value, tuple(self.path)))
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.path.pop()

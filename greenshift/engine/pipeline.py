@@ -26,7 +26,7 @@ from greenshift.codemods.annotate import Annotator
 from greenshift.codemods.base import INDEX_KEY, EventletCodemod
 from greenshift.codemods.depth.model import ModuleFacts
 from greenshift.codemods.inventory import Use, survey
-from greenshift.codemods.mock_targets import MOCKED_KEY
+from greenshift.codemods.mock_targets import DOUBLES, DOUBLES_KEY, MOCKED_KEY
 from greenshift.codemods.monkey_patch import ORIGINAL_PREFIX, ORIGINALS_KEY
 from greenshift.codemods.names import EventletIndex
 from greenshift.codemods.patched_stdlib import PATCHING_KEY, SELECTED_KEY, Patching
@@ -105,6 +105,7 @@ def _transform(
             return FileResult(display, UNCHANGED)
     scratch = _scratch(module, index, options)
     scratch[ORIGINALS_KEY] = ORIGINAL_PREFIX in source.text
+    scratch[DOUBLES_KEY] = any(name in source.text for name in DOUBLES)
     codemods = [
         codemod(
             CodemodContext(filename=display, scratch=scratch),

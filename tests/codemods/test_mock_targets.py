@@ -129,3 +129,32 @@ def test_a_project_converts_its_doubles_and_its_code_together(
 def test_scan_says_mock_targets_converts_them() -> None:
     result = run("from unittest import mock\n\nmock.patch('eventlet.spawn')\n")
     assert result.converted == 1
+
+
+PATCHED = frozenset({"socket", "time", "thread"})
+
+
+def test_a_patched_project_doubles_the_green_functions() -> None:
+    # Under eventlet's patch a double of socket.create_connection replaced what the code
+    # called; the code now calls the drop-in's, so the double must replace that one.
+    check_transformed(
+        """\
+        import time
+        from unittest import mock
+
+        @mock.patch("socket.create_connection")
+        @mock.patch.object(time, "sleep")
+        def test(sleep, connect):
+            mock.patch("socket.gethostname")
+        """,
+        """\
+        from greenshift.runtime.green import time
+        from unittest import mock
+
+        @mock.patch("greenshift.runtime.green.socket.create_connection")
+        @mock.patch.object(time, "sleep")
+        def test(sleep, connect):
+            mock.patch("socket.gethostname")
+        """,
+        patched=PATCHED,
+    )
