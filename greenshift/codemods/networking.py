@@ -20,14 +20,12 @@ signatures):
   instead would not be enough: ``urlopen`` returns a response that is read later, outside
   the offloaded call, and would block the loop there. ``urllib.parse``/``error``/``response``
   and ``http.cookies``/``cookiejar`` are pure code: the standard modules;
-- ``eventlet.green.select``/``selectors``: constants and exceptions -> the standard module;
 - ``eventlet.wsgi`` -> ``greenshift.runtime.net.wsgi`` (``server`` takes the same keyword
   arguments; ``Server``, ``Input``, ``HttpProtocol``, ``is_accepting`` ... exist there too).
 
 Reports (codes are stable):
 
-- GS160 a name with no cooperative counterpart in the runtime: ``select.select``, the
-  selector classes, green servers (``SocketServer``, ``BaseHTTPServer``, ``http.server``),
+- GS160 a name with no cooperative counterpart in the runtime: green servers (``SocketServer``, ``BaseHTTPServer``, ``http.server``),
   ``ftplib``, ``asyncore``/``asynchat``, ``OpenSSL``, ``greenio`` internals, the
   ``eventlet.wsgi`` names the runtime's server does not have (``WSGI_LOCAL``,
   ``HeadersTooLarge``, ...), ``urllib2`` names that are not in ``urllib.request``;
@@ -63,11 +61,6 @@ _SERVER = _none(
     "eventlet's green socket servers have no runtime counterpart",
     "serve with greenshift.runtime.net.serve or greenshift.runtime.net.wsgi.server, "
     "or run the server in a real thread",
-)
-_SELECT = _none(
-    "a green select/selector has no runtime counterpart",
-    "wait on greenshift.runtime.net sockets (their blocking calls already wait on the loop), "
-    f"or call it through {_TO_THREAD}",
 )
 
 #: eventlet.wsgi names the runtime's server has (greenshift.runtime.net.wsgi).
@@ -196,21 +189,6 @@ class NetworkingCodemod(ModuleMapCodemod):
             missing=_none(
                 "eventlet's green pyOpenSSL has no runtime counterpart",
                 f"use the standard ssl module through {NET_SSL}",
-            ),
-        ),
-        "eventlet.green.select": Green("select", names={"select": _SELECT}),
-        "eventlet.green.selectors": Green(
-            "selectors",
-            names=dict.fromkeys(
-                (
-                    "DefaultSelector",
-                    "SelectSelector",
-                    "PollSelector",
-                    "EpollSelector",
-                    "KqueueSelector",
-                    "DevpollSelector",
-                ),
-                _SELECT,
             ),
         ),
         "eventlet.green.http": Green("http"),

@@ -407,27 +407,9 @@ def test_noops(source: str) -> None:
     assert codes(result) == []
 
 
-def test_select_keeps_what_it_cannot_convert() -> None:
-    result = run(
-        """\
-from eventlet.green import select
-
-ready = select.select([a], [], [], 1)
-mask = select.POLLIN
-"""
-    )
-    assert codes(result) == ["GS160", "GS106"]
-    assert result.output is None  # nothing changes while select still needs the import
-
-
 @pytest.mark.parametrize(
     ("source", "code"),
     [
-        pytest.param(
-            "from eventlet.green import selectors\nsel = selectors.DefaultSelector()\n",
-            "GS160",
-            id="selectors",
-        ),
         pytest.param(
             "from eventlet.green import zmq\n",
             "GS107",
@@ -574,7 +556,6 @@ def test_the_registry_knows_the_owner(api: str) -> None:
         ("eventlet.green.urllib2.urlopen", "greenshift.runtime.net.urllib.request.urlopen"),
         ("eventlet.green.urllib2.quote", None),
         ("eventlet.wsgi.WSGI_LOCAL", None),
-        ("eventlet.green.select.select", None),
     ],
 )
 def test_mock_targets_name_the_replacement(api: str, target: str | None) -> None:
