@@ -41,6 +41,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 RUNNER = Path(__file__).resolve().parent / "real_suites_runner.py"
@@ -472,11 +473,15 @@ class Diagnostic:
     text: str
 
 
+#: How a project is converted: greenshift's default, and the transitional --keep-patching.
+MODES = {"default": (), "keep-patching": ("--keep-patching",)}
+
+
 def convert(
-    project: Project, sdist: Path, workdir: Path, python: Path
+    project: Project, sdist: Path, workdir: Path, mode: str
 ) -> tuple[Path, list[Diagnostic], str]:
     """A fresh copy of the sdist with ``greenshift apply`` run on its package."""
-    tree = workdir / "converted" / f"{project.name}-{project.version}"
+    tree = workdir / "converted" / mode / f"{project.name}-{project.version}"
     shutil.rmtree(tree, ignore_errors=True)
     shutil.copytree(sdist, tree, symlinks=True)
     # greenshift runs from this checkout, as a developer runs it; the project's environment
@@ -484,7 +489,7 @@ def convert(
     greenshift = [sys.executable, "-m", "greenshift"]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     result = run(
-        [*greenshift, "apply", "--jobs", "2", project.package],
+        [*greenshift, "apply", *MODES[mode], "--jobs", "2", project.package],
         cwd=tree,
         capture_output=True,
         env=env,
@@ -509,7 +514,12 @@ def convert(
         raise RuntimeError(
             f"greenshift apply failed ({result.returncode}): {result.stderr[-3000:]}"
         )
-    second = run([*greenshift, "check", project.package], cwd=tree, capture_output=True, env=env)
+    second = run(
+        [*greenshift, "check", *MODES[mode], project.package],
+        cwd=tree,
+        capture_output=True,
+        env=env,
+    )
     if second.returncode != 0:
         summary += " | a second run would change files"
     return tree, diagnostics, summary
@@ -553,13 +563,33 @@ def _function_spans(path: Path, cache: dict[Path, list[tuple[int, int]]]) -> lis
     return cache[path]
 
 
+def _eventlet_import_lines(path: Path, cache: dict[Path, object]) -> set[int]:
+    key = Path(f"{path}::imports")
+    if key not in cache:
+        lines: set[int] = set()
+        try:
+            module = ast.parse(path.read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            module = None
+        for node in ast.walk(module) if module else ():
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module]
+            if any(name == "eventlet" or name.startswith("eventlet.") for name in names):
+                lines.add(node.lineno)
+        cache[key] = lines  # type: ignore[assignment]
+    return cache[key]  # type: ignore[return-value]
+
+
 def explain(detail: str, diagnostics: Sequence[Diagnostic], tree: Path) -> list[Diagnostic]:
     """The diagnostics printed for a function (or, at module level, a line) that the
     failure's traceback passes through, innermost first."""
     by_file: dict[Path, list[Diagnostic]] = defaultdict(list)
     for diagnostic in diagnostics:
         by_file[diagnostic.path].append(diagnostic)
-    spans_cache: dict[Path, list[tuple[int, int]]] = {}
+    spans_cache: dict[Path, Any] = {}
     found: list[Diagnostic] = []
     root = tree.resolve()
     for match in reversed(list(FRAME.finditer(detail))):
@@ -570,6 +600,10 @@ def explain(detail: str, diagnostics: Sequence[Diagnostic], tree: Path) -> list[
         if path not in by_file:
             continue
         line = int(match.group("line"))
+        if line in _eventlet_import_lines(path, spans_cache):
+            # An eventlet import that stayed: the diagnostics on the uses that keep it.
+            found.extend(d for d in by_file[path] if d not in found)
+            continue
         spans = [span for span in _function_spans(path, spans_cache) if span[0] <= line <= span[1]]
         start, end = min(spans, key=lambda s: s[1] - s[0]) if spans else (line, line)
         for diagnostic in by_file[path]:
@@ -605,8 +639,8 @@ class Figures:
     baseline_passed: int = 0
     converted: dict[str, int] = field(default_factory=dict)  # way -> passed of baseline's
     importers_before: int = 0
-    importers_after: list[str] = field(default_factory=list)
-    summary: str = ""
+    importers_after: dict[str, list[str]] = field(default_factory=dict)  # mode -> files
+    summary: dict[str, str] = field(default_factory=dict)  # mode -> greenshift's summary
     exceptions: dict[str, Counter[str]] = field(default_factory=dict)
     codes: dict[str, Counter[str]] = field(default_factory=dict)
     unexplained: dict[str, list[str]] = field(default_factory=dict)
@@ -642,62 +676,80 @@ def measure(project: Project, args: argparse.Namespace) -> Figures:
     figures.listed, figures.baseline_passed = len(baseline), len(passed)
     figures.importers_before = len(eventlet_importers(sdist, project.package))
 
-    log(f"{project.name}: greenshift apply")
-    tree, diagnostics, figures.summary = convert(project, sdist, workdir, python)
-    figures.importers_after = [
-        str(path.relative_to(tree)) for path in eventlet_importers(tree, project.package)
-    ]
-    ways = [("with eventlet", False)]
-    if not args.eventlet_only:
-        ways.append(("without eventlet", True))
-    for way, uninstall in ways:
-        if uninstall:
-            run([python, "-m", "pip", "uninstall", "-q", "-y", "eventlet"], check=True)
-        try:
-            log(f"{project.name}: converted suite, {way}")
-            wanted = sorted({listed_id(test) for test in passed})
-            results = run_suite(
-                python, tree, project, wanted, logs / way.replace(" ", "-"), args.timeout, args.jobs
+    for mode in args.modes:
+        log(f"{project.name}: greenshift apply ({mode})")
+        tree, diagnostics, figures.summary[mode] = convert(project, sdist, workdir, mode)
+        figures.importers_after[mode] = [
+            str(path.relative_to(tree)) for path in eventlet_importers(tree, project.package)
+        ]
+        ways = [(f"{mode}, with eventlet", False)]
+        if not args.eventlet_only:
+            ways.append((f"{mode}, without eventlet", True))
+        for way, uninstall in ways:
+            results = _converted_run(project, python, tree, passed, way, uninstall, figures, args)
+            _account(figures, way, passed, results, diagnostics, tree)
+            (logs / f"{_slug(way)}.json").write_text(
+                json.dumps({k: [v.outcome, v.detail] for k, v in results.items()}, indent=0)
             )
-        finally:
-            if uninstall and figures.eventlet:
-                run(
-                    [
-                        python,
-                        "-m",
-                        "pip",
-                        "install",
-                        "-q",
-                        "--no-deps",
-                        f"eventlet=={figures.eventlet}",
-                    ],
-                    check=True,
-                )
-        missing = Outcome("missing", "not run in the converted suite")
-        figures.converted[way] = sum(
-            1 for test in passed if results.get(test, missing).outcome == "passed"
-        )
-        exceptions: Counter[str] = Counter()
-        codes: Counter[str] = Counter()
-        unexplained = []
-        for test in sorted(passed):
-            outcome = results.get(test, missing)
-            if outcome.outcome == "passed":
-                continue
-            exceptions[exception_of(outcome)] += 1
-            reasons = explain(outcome.detail, diagnostics, tree)
-            if reasons:
-                codes[reasons[0].code] += 1
-            else:
-                unexplained.append(f"{test} ({exception_of(outcome)})")
-        figures.exceptions[way] = exceptions
-        figures.codes[way] = codes
-        figures.unexplained[way] = unexplained
-        (logs / f"{way.replace(' ', '-')}.json").write_text(
-            json.dumps({k: [v.outcome, v.detail] for k, v in results.items()}, indent=0)
-        )
     figures.minutes = (time.monotonic() - began) / 60
     return figures
+
+
+def _slug(way: str) -> str:
+    return re.sub(r"[^a-z]+", "-", way).strip("-")
+
+
+def _converted_run(
+    project: Project,
+    python: Path,
+    tree: Path,
+    passed: set[str],
+    way: str,
+    uninstall: bool,
+    figures: Figures,
+    args: argparse.Namespace,
+) -> dict[str, Outcome]:
+    if uninstall:
+        run([python, "-m", "pip", "uninstall", "-q", "-y", "eventlet"], check=True)
+    try:
+        log(f"{project.name}: converted suite, {way}")
+        wanted = sorted({listed_id(test) for test in passed})
+        logs = args.workdir / "logs" / project.name / _slug(way)
+        return run_suite(python, tree, project, wanted, logs, args.timeout, args.jobs)
+    finally:
+        if uninstall and figures.eventlet:
+            pin = f"eventlet=={figures.eventlet}"
+            run([python, "-m", "pip", "install", "-q", "--no-deps", pin], check=True)
+
+
+def _account(
+    figures: Figures,
+    way: str,
+    passed: set[str],
+    results: dict[str, Outcome],
+    diagnostics: Sequence[Diagnostic],
+    tree: Path,
+) -> None:
+    missing = Outcome("missing", "not run in the converted suite")
+    figures.converted[way] = sum(
+        1 for test in passed if results.get(test, missing).outcome == "passed"
+    )
+    exceptions: Counter[str] = Counter()
+    codes: Counter[str] = Counter()
+    unexplained = []
+    for test in sorted(passed):
+        outcome = results.get(test, missing)
+        if outcome.outcome == "passed":
+            continue
+        exceptions[exception_of(outcome)] += 1
+        reasons = explain(outcome.detail, diagnostics, tree)
+        if reasons:
+            codes[reasons[0].code] += 1
+        else:
+            unexplained.append(f"{test} ({exception_of(outcome)})")
+    figures.exceptions[way] = exceptions
+    figures.codes[way] = codes
+    figures.unexplained[way] = unexplained
 
 
 # -- report ----------------------------------------------------------------------------------
@@ -707,27 +759,31 @@ def _ratio(part: int, whole: int) -> str:
     return f"{part} ({100 * part / whole:.1f}%)" if whole else "-"
 
 
-def table(all_figures: Sequence[Figures]) -> str:
+def table(all_figures: Sequence[Figures], modes: Sequence[str]) -> str:
     lines = [
-        "| project | eventlet | tests | passed before | passed after, with eventlet "
-        "| passed after, without eventlet | files importing eventlet (before -> after) |",
-        "|---|---|---:|---:|---:|---:|---|",
+        "| project | eventlet | tests | passed before | conversion "
+        "| passed after, with eventlet | passed after, without eventlet "
+        "| files importing eventlet (before -> after) |",
+        "|---|---|---:|---:|---|---:|---:|---|",
     ]
     for f in all_figures:
-        lines.append(
-            f"| {f.project.name} {f.project.version} | {f.eventlet} | {f.listed} "
-            f"| {f.baseline_passed} "
-            f"| {_ratio(f.converted.get('with eventlet', 0), f.baseline_passed)} "
-            f"| {_ratio(f.converted.get('without eventlet', 0), f.baseline_passed)} "
-            f"| {f.importers_before} -> {len(f.importers_after)} |"
-        )
+        for mode in modes:
+            lines.append(
+                f"| {f.project.name} {f.project.version} | {f.eventlet} | {f.listed} "
+                f"| {f.baseline_passed} | {mode} "
+                f"| {_ratio(f.converted.get(f'{mode}, with eventlet', 0), f.baseline_passed)} "
+                f"| {_ratio(f.converted.get(f'{mode}, without eventlet', 0), f.baseline_passed)} "
+                f"| {f.importers_before} -> {len(f.importers_after.get(mode, []))} |"
+            )
     return "\n".join(lines)
 
 
 def details(f: Figures) -> str:
-    out = [f"## {f.project.name} {f.project.version}: {f.project.why}", "", f.summary, ""]
-    if f.importers_after:
-        out.append("still importing eventlet: " + ", ".join(f.importers_after))
+    out = [f"## {f.project.name} {f.project.version}: {f.project.why}", ""]
+    for mode, summary in f.summary.items():
+        out.append(f"{mode}: {summary}")
+        if f.importers_after.get(mode):
+            out.append("  still importing eventlet: " + ", ".join(f.importers_after[mode]))
     for way in f.exceptions:
         failing = sum(f.exceptions[way].values())
         if not failing:
@@ -770,19 +826,27 @@ def main() -> None:
     parser.add_argument(
         "--eventlet-only", action="store_true", help="skip the run with eventlet uninstalled"
     )
+    parser.add_argument(
+        "--modes",
+        default="default,keep-patching",
+        help="conversions to measure, comma-separated: default, keep-patching (both)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     unknown = [name for name in args.projects if name not in PROJECTS]
     if unknown:
         parser.error(f"unknown project {', '.join(unknown)}; known: {', '.join(PROJECTS)}")
     args.workdir = args.workdir.resolve()
+    args.modes = [mode.strip() for mode in args.modes.split(",") if mode.strip()]
+    if not args.modes or any(mode not in MODES for mode in args.modes):
+        parser.error(f"--modes takes some of: {', '.join(MODES)}")
     chosen = [PROJECTS[name] for name in args.projects or PROJECTS]
     all_figures = []
     for project in chosen:
         figures = measure(project, args)
         all_figures.append(figures)
         print(details(figures) + "\n", flush=True)
-    print(table(all_figures))
+    print(table(all_figures, args.modes))
     if args.json:
         args.json.write_text(
             json.dumps(
@@ -795,6 +859,7 @@ def main() -> None:
                         "passed_before": f.baseline_passed,
                         "passed_after": f.converted,
                         "importing_eventlet_after": f.importers_after,
+                        "greenshift": f.summary,
                         "failures_by_exception": {k: dict(v) for k, v in f.exceptions.items()},
                         "failures_by_code": {k: dict(v) for k, v in f.codes.items()},
                         "unexplained": f.unexplained,
