@@ -14,3 +14,8 @@ GROUP_MARKERS = {
 def pytest_configure(config: pytest.Config) -> None:
     for name, description in GROUP_MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {description}")
+
+
+# The projects are inputs with test suites of their own, run under eventlet and converted
+# by test_projects.py: never collected in this process.
+collect_ignore = ["projects"]
