@@ -9,8 +9,10 @@ Rewrites:
   statement of their own: removed (an emptied block gets ``pass``). The modules the patch
   made cooperative are imported from ``greenshift.runtime.green`` in every file that uses
   them (the ``green_stdlib`` codemod); every other blocking API its flags covered
-  (``requests``, ``urllib.request``, ``concurrent.futures``, database drivers...) is reported
-  with file:line in every file of the project.
+  (``urllib.request``, ``concurrent.futures``, database drivers...) is reported with
+  file:line in every file of the project, except calls that return a complete result
+  (``requests.get(...)`` without ``stream=True``), which run in a worker thread:
+  ``awaitlet(asyncio.to_thread(requests.get, ...))``.
 - ``eventlet.patcher.original("x")`` becomes the plain module: the name ``x`` (with
   ``import x`` added where the name is free) for a standard-library module whose name is
   free or already bound to it and that ``green_stdlib`` does not point at the runtime;
@@ -52,6 +54,7 @@ from greenshift.codemods.base import EventletCodemod, ImportSpec, Problem
 from greenshift.codemods.names import EventletIndex, EventletRef, binds_to, dotted_name
 from greenshift.codemods.patched_stdlib import (
     GREEN,
+    OFFLOADED,
     ROOTS,
     SELECTED_KEY,
     SLEEP,
@@ -70,6 +73,8 @@ IMPORT_PATCHED = "eventlet.import_patched"
 INJECT = "eventlet.patcher.inject"
 
 IMPORTLIB: ImportSpec = ("importlib", None)
+ASYNCIO: ImportSpec = ("asyncio", None)
+AWAITLET: ImportSpec = ("greenshift.runtime", "awaitlet")
 RUNTIME_MODULE: ImportSpec = ("greenshift.runtime", None)
 RUNTIME_PATCHER: ImportSpec = ("greenshift.runtime.patcher", None)
 #: what --keep-patching makes of each API
@@ -204,6 +209,8 @@ class MonkeyPatchCodemod(EventletCodemod):
         if api == SLEEP:
             return self._sleep.check(ref, index)
         covered = covered_by(api)
+        if covered is not None and self._offloads(ref):
+            return self.problem_with_imports(ref)
         if covered is not None:
             return Problem(
                 covered.code,
@@ -255,9 +262,22 @@ class MonkeyPatchCodemod(EventletCodemod):
 
     # -- rewrite -------------------------------------------------------------------------
 
+    def _offloads(self, ref: EventletRef) -> bool:
+        """A call that returns a complete result: it runs in a worker thread."""
+        return (
+            ref.api in OFFLOADED
+            and ref.call is not None
+            and ref.call.func is ref.node
+            and not any(
+                arg.keyword is not None and arg.keyword.value == "stream" for arg in ref.call.args
+            )
+        )
+
     def imports_for(self, ref: EventletRef) -> Sequence[ImportSpec]:
         if ref.api == SLEEP:
             return self._sleep.imports_for(ref)
+        if ref.api in OFFLOADED:
+            return (ASYNCIO,) if ref.in_async else (ASYNCIO, AWAITLET)
         if ref.api in KEPT and self._current().keep:
             return (RUNTIME_PATCHER,) if ref.api != MONKEY_PATCH else (RUNTIME_MODULE,)
         if ref.api != ORIGINAL or ref.call is None:
@@ -280,6 +300,9 @@ class MonkeyPatchCodemod(EventletCodemod):
     def rewrite(self, ref: EventletRef, node: cst.CSTNode) -> cst.CSTNode:
         if ref.api == SLEEP:
             return self._sleep.rewrite(ref, node)
+        if ref.api in OFFLOADED:
+            assert isinstance(node, cst.Call)
+            return _offloaded(ref, node)
         if ref.api in KEPT and self._current().keep:
             new = _dotted(KEPT[ref.api])
             if isinstance(node, cst.Call):
@@ -324,6 +347,22 @@ class MonkeyPatchCodemod(EventletCodemod):
         if id(original_node) in self._removed:
             return cst.RemoveFromParent()
         return updated_node
+
+
+def _offloaded(ref: EventletRef, node: cst.Call) -> cst.BaseExpression:
+    """``f(*a)`` -> ``awaitlet(asyncio.to_thread(f, *a))`` (``await ...`` in async code)."""
+    to_thread = cst.Call(
+        func=cst.Attribute(value=cst.Name("asyncio"), attr=cst.Name("to_thread")),
+        args=[cst.Arg(node.func.with_changes(lpar=(), rpar=())), *node.args],
+    )
+    if ref.in_async:
+        lpar, rpar = node.lpar, node.rpar
+        if not lpar and isinstance(ref.target_parent, (cst.Attribute, cst.Subscript, cst.Call)):
+            lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
+        return cst.Await(expression=to_thread, lpar=lpar, rpar=rpar)
+    return cst.Call(
+        func=cst.Name("awaitlet"), args=[cst.Arg(to_thread)], lpar=node.lpar, rpar=node.rpar
+    )
 
 
 def _patched_module(call: cst.Call) -> str | None:

@@ -326,6 +326,21 @@ COVERED: dict[str, Covered] = {
 #: Converted, not reported: rewritten as ``eventlet.sleep`` is.
 SLEEP = "time.sleep"
 
+#: Blocking calls that return a complete result (the response is read before they return,
+#: unless ``stream=True``): converted to run in a worker thread while the loop goes on.
+OFFLOADED = frozenset(
+    {
+        "requests.request",
+        "requests.get",
+        "requests.head",
+        "requests.post",
+        "requests.put",
+        "requests.patch",
+        "requests.delete",
+        "requests.options",
+    }
+)
+
 #: Top-level modules whose imports are worth resolving, per flag.
 ROOTS: dict[str, frozenset[str]] = {
     flag: frozenset(

@@ -471,7 +471,7 @@ def test_every_covered_family_is_reported_with_its_line() -> None:
         (16, "GS137", "os.read"),
         (17, "GS131", "urllib.request.urlopen"),
         (18, "GS131", "http.client.HTTPConnection"),
-        (19, "GS131", "requests.get"),
+        # requests.get (19) runs in a worker thread: converted, not reported.
         (20, "GS138", "psycopg2.connect"),
         # MySQLdb is patched only when asked for by name.
     ]
@@ -717,3 +717,32 @@ def test_is_monkey_patched_answers_for_the_project(call: str, answer: str) -> No
         """,
         select=("monkey_patch",),
     )
+
+
+def test_a_complete_blocking_call_runs_in_a_worker_thread() -> None:
+    # requests.get reads the whole response before it returns: a worker thread can make
+    # the call while the loop (and a server green thread it may be talking to) goes on.
+    check_transformed(
+        """\
+        import requests
+        import eventlet
+        eventlet.monkey_patch()
+
+        page = requests.get("http://127.0.0.1:8080/", timeout=5).text
+        """,
+        """\
+        import requests
+        import asyncio
+        from greenshift.runtime import awaitlet
+
+        page = awaitlet(asyncio.to_thread(requests.get, "http://127.0.0.1:8080/", timeout=5)).text
+        """,
+    )
+
+
+def test_a_streamed_response_is_reported() -> None:
+    result = run(
+        "import requests\nimport eventlet\neventlet.monkey_patch()\n\n"
+        "r = requests.get(url, stream=True)\n"
+    )
+    assert [d.code for d in result.diagnostics] == ["GS131"]
