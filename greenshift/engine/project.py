@@ -26,6 +26,8 @@ def project_facts(files: Sequence[tuple[str, bytes]]) -> tuple[frozenset[str], f
     project's test doubles replace (``mock.patch("eventlet.spawn")``). Only files that
     mention eventlet and ``monkey_patch`` or a double are parsed; a file that cannot be
     parsed counts for nothing."""
+    import ast
+
     import libcst as cst
 
     from greenshift.codemods.mock_targets import DOUBLES, mocked_names
@@ -42,8 +44,11 @@ def project_facts(files: Sequence[tuple[str, bytes]]) -> tuple[frozenset[str], f
         if not (patches or doubled):
             continue
         try:
-            module = cst.parse_module(Source.decode(data).text)
-        except (SourceError, cst.ParserSyntaxError, RecursionError, ValueError):
+            text = Source.decode(data).text
+            # CPython's parser first: it rejects the nesting that crashes libcst's.
+            ast.parse(text)
+            module = cst.parse_module(text)
+        except (SourceError, SyntaxError, cst.ParserSyntaxError, RecursionError, ValueError):
             continue
         index = EventletIndex.build(module)
         if patches:
