@@ -37,6 +37,8 @@ from greenshift.codemods.patched_stdlib import (
     GreenModule,
     Patching,
     green_modules,
+    is_green_covered,
+    split_green,
 )
 
 
@@ -96,11 +98,12 @@ class GreenStdlibCodemod(EventletCodemod):
                 continue
             if isinstance(statement, cst.Import):
                 full = dotted_name(alias.name) or ""
-                green = greens.get(full.split(".", 1)[0])
+                if alias.asname is not None and "." in full:
+                    green = greens.get(full)  # ``import urllib.request as r`` binds the submodule
+                else:
+                    green = greens.get(full.split(".", 1)[0])  # ``import os.path`` binds os
                 if green is None or not used[site.local]:
                     continue
-                if alias.asname is not None and "." in full:
-                    continue  # ``import os.path as p`` binds the submodule
                 self._splits.setdefault(id(statement), []).append((alias, green.target))
                 self.converted += used[site.local]
             else:
@@ -118,7 +121,11 @@ class GreenStdlibCodemod(EventletCodemod):
 
 def _stdlib_index(tree: cst.Module, greens: dict[str, GreenModule]) -> EventletIndex:
     return EventletIndex.build(
-        tree, lambda qualname: qualname is not None and qualname.split(".", 1)[0] in greens
+        tree,
+        lambda qualname: (
+            qualname is not None
+            and (qualname in greens or split_green(qualname, greens) is not None)
+        ),
     )
 
 
@@ -131,9 +138,7 @@ def _covered(ref: EventletRef, greens: dict[str, GreenModule]) -> bool:
     attribute = patch_object_attribute(ref)
     if attribute is not None:
         qualname = f"{qualname}.{attribute}"
-    module, _, rest = qualname.partition(".")
-    green = greens.get(module)
-    return green is not None and bool(rest) and _covers(green, rest)
+    return is_green_covered(qualname, greens)
 
 
 def _covers(green: GreenModule, rest: str) -> bool:

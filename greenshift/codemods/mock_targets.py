@@ -31,9 +31,11 @@ from greenshift.codemods.names import EventletIndex, EventletRef, canonical, dot
 from greenshift.codemods.patched_stdlib import (
     PATCHING_KEY,
     SELECTED_KEY,
+    GreenModule,
     Patching,
     green_modules,
     is_green_covered,
+    split_green,
 )
 
 MOCKED_KEY = "greenshift.mocked"
@@ -160,7 +162,7 @@ class MockTargetsCodemod(EventletCodemod):
             if double_target(node, path)
         ]
 
-    def _greens(self) -> dict[str, str]:
+    def _greens(self) -> dict[str, GreenModule]:
         """Standard-library module -> its drop-in, for the modules ``green_stdlib`` converts."""
         patching = self.context.scratch.get(PATCHING_KEY)
         selected = self.context.scratch.get(SELECTED_KEY)
@@ -168,7 +170,7 @@ class MockTargetsCodemod(EventletCodemod):
             return {}
         if selected is not None and "green_stdlib" not in selected:  # type: ignore[operator]
             return {}
-        return {name: green.target for name, green in green_modules(patching.flags).items()}
+        return green_modules(patching.flags)
 
     def handles(self, ref: EventletRef) -> bool:
         if isinstance(ref.node, cst.SimpleString):
@@ -177,9 +179,10 @@ class MockTargetsCodemod(EventletCodemod):
 
     def _target(self, ref: EventletRef) -> str | None:
         if isinstance(ref.node, cst.SimpleString):
-            module, _, rest = ref.api.partition(".")
-            if module != "eventlet":
-                return f"{self._greens()[module]}.{rest}"
+            if not ref.api.startswith("eventlet."):
+                greens = self._greens()
+                module, rest = split_green(ref.api, greens)  # type: ignore[misc]
+                return f"{greens[module].target}.{rest}"
             return target_for(ref.api, self._keep_patching())
         attribute = patch_object_attribute(ref)
         return target_for(canonical(f"{ref.api}.{attribute}"), self._keep_patching())
@@ -228,7 +231,7 @@ class MockTargetsCodemod(EventletCodemod):
 
 
 def _stdlib_targets(
-    module: cst.Module, greens: dict[str, str]
+    module: cst.Module, greens: dict[str, GreenModule]
 ) -> list[tuple[cst.SimpleString, str, tuple[cst.CSTNode, ...]]]:
     """Strings naming a covered function of a converted module (``"time.sleep"``)."""
     finder = _StdlibTargets(greens)
@@ -237,7 +240,7 @@ def _stdlib_targets(
 
 
 class _StdlibTargets(cst.CSTVisitor):
-    def __init__(self, greens: dict[str, str]) -> None:
+    def __init__(self, greens: dict[str, GreenModule]) -> None:
         super().__init__()
         self.greens = greens
         self.path: list[cst.CSTNode] = []
@@ -247,11 +250,7 @@ class _StdlibTargets(cst.CSTVisitor):
         self.path.append(node)
         if isinstance(node, cst.SimpleString) and "." in node.value:
             value = node.evaluated_value
-            if (
-                isinstance(value, str)
-                and value.split(".", 1)[0] in self.greens
-                and is_green_covered(value)
-            ):
+            if isinstance(value, str) and is_green_covered(value, self.greens):
                 self.found.append((node, value, tuple(self.path)))
         return True
 

@@ -194,11 +194,7 @@ class MonkeyPatchCodemod(EventletCodemod):
             refs = covered_refs(index.module, patching.flags)
             if self._green_stdlib():
                 greens = green_modules(patching.flags)
-                refs = [
-                    ref
-                    for ref in refs
-                    if not (is_green_covered(ref.api) and ref.api.split(".", 1)[0] in greens)
-                ]
+                refs = [ref for ref in refs if not is_green_covered(ref.api, greens)]
         self.context.scratch[_COVERED_KEY] = (index.module, refs)
         return refs
 

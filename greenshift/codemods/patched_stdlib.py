@@ -124,6 +124,9 @@ GREEN: dict[str, GreenModule] = {
     ),
     "os": GreenModule("os", f"{GREEN_PACKAGE}.os", frozenset({"read", "write", "wait", "waitpid"})),
     "subprocess": GreenModule("subprocess", f"{GREEN_PACKAGE}.subprocess", None),
+    # The clients built on sockets: the runtime's drop-ins use green sockets throughout.
+    "http.client": GreenModule("socket", "greenshift.runtime.net.http.client", None),
+    "urllib.request": GreenModule("socket", "greenshift.runtime.net.urllib.request", None),
 }
 
 
@@ -132,13 +135,25 @@ def green_modules(flags: frozenset[str]) -> dict[str, GreenModule]:
     return {name: green for name, green in GREEN.items() if green.flag in flags}
 
 
-def is_green_covered(api: str) -> bool:
+def split_green(qualname: str, greens: dict[str, GreenModule] = GREEN) -> tuple[str, str] | None:
+    """``("http.client", "HTTPConnection")`` for ``http.client.HTTPConnection``: the module
+    of ``greens`` that ``qualname`` is in, and the rest; None if it is in none."""
+    parts = qualname.split(".")
+    for size in range(len(parts) - 1, 0, -1):
+        module = ".".join(parts[:size])
+        if module in greens:
+            return module, ".".join(parts[size:])
+    return None
+
+
+def is_green_covered(api: str, greens: dict[str, GreenModule] = GREEN) -> bool:
     """Is ``api`` (``threading.Event``, ``time.sleep``) a use the drop-ins convert?"""
-    module, _, rest = api.partition(".")
-    green = GREEN.get(module)
-    if green is None or not rest:
+    found = split_green(api, greens)
+    if found is None:
         return False
-    return green.covered is None or rest.split(".", 1)[0] in green.covered
+    module, rest = found
+    covered = greens[module].covered
+    return covered is None or rest.split(".", 1)[0] in covered
 
 
 FLAGS = ("os", "select", "socket", "thread", "time", "psycopg", "MySQLdb", "builtins", "subprocess")

@@ -115,6 +115,23 @@ TRANSFORMS = [
     ),
     pytest.param(
         """\
+        from http.client import HTTPConnection
+        import urllib.request as web
+
+        conn = HTTPConnection("127.0.0.1")
+        page = web.urlopen("http://127.0.0.1/").read()
+        """,
+        """\
+        from greenshift.runtime.net.http.client import HTTPConnection
+        from greenshift.runtime.net.urllib import request as web
+
+        conn = HTTPConnection("127.0.0.1")
+        page = web.urlopen("http://127.0.0.1/").read()
+        """,
+        id="the HTTP clients: the runtime's, whose sockets are green",
+    ),
+    pytest.param(
+        """\
         def run(command):
             import subprocess
             return subprocess.check_output(command)
@@ -140,6 +157,10 @@ NOOPS = [
     pytest.param("import socket\n\nfamily = socket.AF_INET\n", id="socket constants"),
     pytest.param("from queue import Empty\n\nerrors = (Empty,)\n", id="queue.Empty alone"),
     pytest.param("import os.path as osp\n\nosp.join('a')\n", id="a submodule alias"),
+    pytest.param(
+        "import http.client\n\nhttp.client.HTTPConnection('h')\n",
+        id="import http.client binds http",
+    ),
     pytest.param(
         "from . import threading\n\nthreading.Lock()\n", id="a relative import is the project's"
     ),
@@ -195,7 +216,8 @@ def test_a_patch_in_another_file_converts_the_whole_project(
         "app/worker.py": "import os\nimport time\n\n\ndef wait(pid):\n"
         "    time.sleep(1)\n    return os.waitpid(pid, 0)\n",
         "app/plain.py": "import time\n\nstamp = time.time()\n",
-        "app/fetch.py": "import requests\n\n\ndef get(url):\n    return requests.get(url)\n",
+        "app/fetch.py": "import urllib.request\n\n\ndef get(url):\n"
+        "    return urllib.request.urlopen(url)\n",
     }
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -209,7 +231,7 @@ def test_a_patch_in_another_file_converts_the_whole_project(
     )
     assert (tmp_path / "app/plain.py").read_text() == files["app/plain.py"]
     # What the patch covered outside the drop-ins is reported where it is used.
-    assert "app/fetch.py:5:12 GS131 requests.get" in first.stderr
+    assert "app/fetch.py:5:12 GS131 urllib.request.urlopen" in first.stderr
     second = CliRunner().invoke(app, ["check", "app"])
     assert second.exit_code == 0, second.output
 
