@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import libcst as cst
 
@@ -90,33 +91,55 @@ class GreenStdlibCodemod(EventletCodemod):
         greens = self._greens(index_for(self.context, tree))
         if not greens:
             return tree
-        stdlib = _stdlib_index(tree, greens)
-        used: Counter[str] = Counter(ref.root for ref in stdlib.refs if _covered(ref, greens))
-        for site in stdlib.imports:
-            statement, alias = site.statement, site.alias
-            if alias is None:
-                continue
-            if isinstance(statement, cst.Import):
-                full = dotted_name(alias.name) or ""
-                if alias.asname is not None and "." in full:
-                    green = greens.get(full)  # ``import urllib.request as r`` binds the submodule
-                else:
-                    green = greens.get(full.split(".", 1)[0])  # ``import os.path`` binds os
-                if green is None or not used[site.local]:
-                    continue
-                self._splits.setdefault(id(statement), []).append((alias, green.target))
-                self.converted += used[site.local]
-            else:
-                module = dotted_name(statement.module) if statement.module else ""
-                green = greens.get(module or "")
-                if green is None or not _covers(green, dotted_name(alias.name) or ""):
-                    continue
-                self._rewrites[id(statement)] = green.target
-                self.converted += max(1, used[site.local])
+        plan = plan_imports(tree, greens)
+        self._rewrites, self._splits, self.converted = plan.rewrites, plan.splits, plan.converted
         if not (self._rewrites or self._splits):
             return tree
         self.changed = True
         return tree.visit(_ImportRewriter(self._rewrites, self._splits))
+
+
+@dataclass
+class ImportPlan:
+    """Which import statements point at the drop-ins, and the names they bind."""
+
+    rewrites: dict[int, str] = field(default_factory=dict)  # id(ImportFrom) -> the drop-in
+    #: id(Import) -> the aliases that move to a ``from ... import`` of the drop-in
+    splits: dict[int, list[tuple[cst.ImportAlias, str]]] = field(default_factory=dict)
+    locals: set[str] = field(default_factory=set)  # names bound to a drop-in afterwards
+    converted: int = 0
+
+
+def plan_imports(tree: cst.Module, greens: dict[str, GreenModule]) -> ImportPlan:
+    """The imports of ``tree`` to point at the drop-ins: those of a module the file uses a
+    covered name of (``monkey_patch`` reports the covered uses this leaves)."""
+    plan = ImportPlan()
+    stdlib = _stdlib_index(tree, greens)
+    used: Counter[str] = Counter(ref.root for ref in stdlib.refs if _covered(ref, greens))
+    for site in stdlib.imports:
+        statement, alias = site.statement, site.alias
+        if alias is None:
+            continue
+        if isinstance(statement, cst.Import):
+            full = dotted_name(alias.name) or ""
+            if alias.asname is not None and "." in full:
+                green = greens.get(full)  # ``import urllib.request as r`` binds the submodule
+            else:
+                green = greens.get(full.split(".", 1)[0])  # ``import os.path`` binds os
+            if green is None or not used[site.local]:
+                continue
+            plan.splits.setdefault(id(statement), []).append((alias, green.target))
+            plan.converted += used[site.local]
+            plan.locals.add(site.local)
+        else:
+            module = dotted_name(statement.module) if statement.module else ""
+            green = greens.get(module or "")
+            if green is None or not _covers(green, dotted_name(alias.name) or ""):
+                continue
+            plan.rewrites[id(statement)] = green.target
+            plan.converted += max(1, used[site.local])
+            plan.locals.add(site.local)
+    return plan
 
 
 def _stdlib_index(tree: cst.Module, greens: dict[str, GreenModule]) -> EventletIndex:

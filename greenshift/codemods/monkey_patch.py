@@ -193,8 +193,17 @@ class MonkeyPatchCodemod(EventletCodemod):
         if not patching.keep:
             refs = covered_refs(index.module, patching.flags)
             if self._green_stdlib():
+                # What green_stdlib converts is not reported: the uses through an import
+                # that it points at a drop-in.
+                from greenshift.codemods.green_stdlib import plan_imports
+
                 greens = green_modules(patching.flags)
-                refs = [ref for ref in refs if not is_green_covered(ref.api, greens)]
+                green_locals = plan_imports(index.module, greens).locals
+                refs = [
+                    ref
+                    for ref in refs
+                    if not (ref.root in green_locals and is_green_covered(ref.api, greens))
+                ]
         self.context.scratch[_COVERED_KEY] = (index.module, refs)
         return refs
 
