@@ -47,8 +47,14 @@ def survey(index: EventletIndex, selected: Sequence[EventletCodemod]) -> list[Us
     """Every eventlet use in ``index``; ``selected`` are codemod instances for this module."""
     by_name = {codemod.NAME: codemod for codemod in selected}
     uses: list[Use] = []
+    reexports = by_name.get("reexports")
+    # Names imported for other modules: their runtime counterparts take their place.
+    reexported = reexports.reexported(index) if reexports is not None else {}  # type: ignore[attr-defined]
     for site in index.imports:
         api = canonical(site.qualname)
+        if site.alias is not None and id(site.alias) in reexported:
+            uses.append(Use(site.statement, site.path, api, "import", CONVERTS, "reexports", None))
+            continue
         problem = _import_problem(site, api, index)
         uses.append(Use(site.statement, site.path, api, "import", IMPORT, None, problem))
     for ref in index.refs:

@@ -27,6 +27,7 @@ CODEMODS: dict[str, str] = {
     "green_stdlib": "greenshift.codemods.green_stdlib:GreenStdlibCodemod",
     "monkey_patch": "greenshift.codemods.monkey_patch:MonkeyPatchCodemod",
     "mock_targets": "greenshift.codemods.mock_targets:MockTargetsCodemod",
+    "reexports": "greenshift.codemods.reexports:ReexportsCodemod",
 }
 
 

@@ -284,14 +284,14 @@ TRANSFORMS = [
         """,
         """\
         import greenshift.runtime
-        from eventlet.greenpool import GreenPool
+        from greenshift.runtime import GreenPool
 
         __all__ = ["GreenPool", "start"]
 
         def start():
             return greenshift.runtime.GreenPool(1)
         """,
-        id="re-exported import stays: qualified form",
+        id="re-exported import: the runtime's under its name, the use qualified",
     ),
 ]
 
@@ -335,7 +335,7 @@ NOOPS = [
     ),
     pytest.param(
         """\
-        from eventlet.greenpool import GreenPile
+        import eventlet.greenpool
 
         class Batch:
             def GreenPile(self):

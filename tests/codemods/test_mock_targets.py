@@ -3,6 +3,7 @@ the code they replace keeps looking the names up where a double reaches them."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -121,8 +122,12 @@ def test_a_project_converts_its_doubles_and_its_code_together(
     # And the double still replaces what the converted code calls.
     namespace: dict[str, object] = {}
     monkeypatch.syspath_prepend(str(tmp_path))
-    exec(compile(test, "test_service.py", "exec"), namespace)
-    namespace["test_start"]()  # type: ignore[operator]
+    try:
+        exec(compile(test, "test_service.py", "exec"), namespace)
+        namespace["test_start"]()  # type: ignore[operator]
+    finally:
+        for name in [name for name in sys.modules if name == "app" or name.startswith("app.")]:
+            del sys.modules[name]
     assert CliRunner().invoke(app, ["check", "app"]).exit_code == 0
 
 

@@ -37,14 +37,14 @@ def scan_codes(source: str) -> list[tuple[int, str, str | None]]:
         ),
         pytest.param("import eventlet.green.socket\n", ["GS107"], id="side-effect import"),
         pytest.param(
-            "from eventlet import sleep, spawn\n",
+            "from eventlet import hubs, websocket\n",
             ["GS107", "GS107"],
-            id="re-export without __all__",
+            id="re-export without __all__, no counterpart",
         ),
         pytest.param(
-            "from eventlet import GreenPool\n__all__ = ['GreenPool']\n",
+            "from eventlet import hubs\n__all__ = ['hubs']\n",
             ["GS107"],
-            id="re-export in __all__",
+            id="re-export in __all__, no counterpart",
         ),
         pytest.param("from eventlet import *\n", ["GS108"], id="star import"),
         pytest.param(
@@ -67,6 +67,7 @@ def test_import_with_uses_is_reported_through_its_uses() -> None:
 
 
 def test_re_exported_import_stays_and_the_use_converts() -> None:
+    # (Without reexports, which brings the runtime's sleep in under the exported name.)
     result = check_transformed(
         """\
         from eventlet import sleep
@@ -80,6 +81,7 @@ def test_re_exported_import_stays_and_the_use_converts() -> None:
         __all__ = ["sleep"]
         awaitlet(asyncio.sleep(1))
         """,
+        ignore=("reexports",),
     )
     assert codes(result) == ["GS107"]
 
@@ -226,6 +228,7 @@ def test_a_qualified_submodule_is_imported_beside_greenshift_runtime() -> None:
         __all__ = ["wsgi", "ChunkReadError"]
         """,
         depth=0,
+        ignore=("reexports",),
     )
     assert codes(result) == ["GS107"]
 
@@ -265,7 +268,7 @@ def test_a_qualified_submodule_is_imported_beside_greenshift_runtime() -> None:
     ],
 )
 def test_a_kept_unused_eventlet_import_keeps_its_name(before: str, after: str) -> None:
-    result = check_transformed(before, after, depth=0)
+    result = check_transformed(before, after, depth=0, ignore=("reexports",))
     assert "GS107" in codes(result)
 
 

@@ -760,7 +760,7 @@ NOOPS = [
     ),
     pytest.param(
         """\
-        from eventlet import sleep
+        import eventlet
 
         class Waiter:
             def sleep(self, n):

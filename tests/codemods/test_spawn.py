@@ -317,12 +317,12 @@ TRANSFORMS = [
         """,
         """\
         import greenshift.runtime
-        from eventlet import spawn
+        from greenshift.runtime import spawn
 
         __all__ = ["spawn"]
         greenshift.runtime.spawn(work)
         """,
-        id="re-exported import stays: qualified form",
+        id="re-exported import: the runtime's under its name, the use qualified",
     ),
     pytest.param(
         """\

@@ -1,0 +1,136 @@
+"""``reexports``: an eventlet name a module imports for others gets the runtime's counterpart.
+
+Projects reach eventlet through modules of their own: ``from eventlet import sleep, spawn``
+in a ``utils`` or ``hub`` module that never calls them itself, listed in ``__all__`` or not,
+and ``from myproject.utils import spawn`` elsewhere. Such an import has no use in its module
+to convert, so it would keep every importer on eventlet. When the name has a counterpart
+that can stand for it as a value, the import brings that counterpart in under the same
+local name, and every importer follows without being touched:
+
+- ``from eventlet import sleep, spawn`` -> ``from greenshift.runtime import sleep, spawn``;
+- ``from eventlet.green import threading`` -> ``from greenshift.runtime.green import
+  threading``; ``from eventlet.tpool import execute`` -> ``from greenshift.runtime import
+  to_thread as execute``;
+- ``try: from eventlet import spawn / except ImportError: spawn = None``: the same, so the
+  green features stay on without eventlet.
+
+Left as is (GS107): an import of the eventlet module itself (``import eventlet``: nothing
+stands for the whole module), and of a name without such a counterpart
+(``eventlet.websocket``, ``eventlet.hubs``, ``eventlet.patcher.original`` unless
+``--keep-patching``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from greenshift.codemods.base import EventletCodemod, index_for
+from greenshift.codemods.mock_targets import target_for
+from greenshift.codemods.names import EventletIndex, ImportSite, canonical, dotted_name
+from greenshift.codemods.patched_stdlib import PATCHING_KEY, Patching
+
+
+def reexport_target(site: ImportSite, index: EventletIndex, keep_patching: bool) -> str | None:
+    """What an eventlet ``from ... import`` alias that nothing here uses stands for, if a
+    counterpart can take its place (its qualified name)."""
+    if site.alias is None or not isinstance(site.statement, cst.ImportFrom):
+        return None
+    if index.name_loads[site.local] and site.local not in index.exported:
+        return None  # used here: the uses decide (they are converted, and the import goes)
+    return target_for(canonical(site.qualname), keep_patching)
+
+
+class ReexportsCodemod(EventletCodemod):
+    NAME = "reexports"
+    SUMMARY = (
+        "an eventlet name imported for other modules (unused here, or in __all__) -> its "
+        "runtime counterpart under the same name"
+    )
+
+    def _keep_patching(self) -> bool:
+        patching = self.context.scratch.get(PATCHING_KEY)
+        return isinstance(patching, Patching) and patching.keep
+
+    def reexported(self, index: EventletIndex) -> dict[int, str]:
+        """id(ImportAlias) -> its counterpart, for this module's re-exported names."""
+        found = {}
+        for site in index.imports:
+            target = reexport_target(site, index, self._keep_patching())
+            if target is not None:
+                assert site.alias is not None
+                found[id(site.alias)] = target
+        return found
+
+    def applies(self, index: EventletIndex) -> bool:
+        return bool(self.reexported(index))
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        self._reset()
+        targets = self.reexported(index_for(self.context, tree))
+        if not targets:
+            return tree
+        self.converted = len(targets)
+        self.changed = True
+        return tree.visit(_Reexports(targets))
+
+
+class _Reexports(cst.CSTTransformer):
+    """Moves each planned alias to a ``from <counterpart's module> import`` of its own."""
+
+    def __init__(self, targets: dict[int, str]) -> None:
+        super().__init__()
+        self.targets = targets
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine | cst.FlattenSentinel[cst.SimpleStatementLine]:
+        if len(original_node.body) != 1 or not isinstance(original_node.body[0], cst.ImportFrom):
+            return updated_node
+        statement = original_node.body[0]
+        if isinstance(statement.names, cst.ImportStar):
+            return updated_node
+        moving = [alias for alias in statement.names if id(alias) in self.targets]
+        if not moving:
+            return updated_node
+        kept = [alias for alias in statement.names if id(alias) not in self.targets]
+        by_module: dict[str, list[cst.ImportAlias]] = {}
+        for alias in moving:
+            module, _, name = self.targets[id(alias)].rpartition(".")
+            local = (
+                alias.asname.name.value  # type: ignore[union-attr]
+                if alias.asname is not None
+                else dotted_name(alias.name) or ""
+            )
+            asname = None if local == name else cst.AsName(name=cst.Name(local))
+            by_module.setdefault(module, []).append(
+                cst.ImportAlias(name=cst.Name(name), asname=asname)
+            )
+        lines = []
+        if kept:
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            lines.append(updated_node.with_changes(body=[statement.with_changes(names=kept)]))
+        for module, aliases in by_module.items():
+            new = cst.ImportFrom(module=_dotted(module), names=_commas(aliases))
+            lines.append(cst.SimpleStatementLine(body=[new]))
+        lines[0] = lines[0].with_changes(leading_lines=original_node.leading_lines)
+        lines[-1] = lines[-1].with_changes(trailing_whitespace=original_node.trailing_whitespace)
+        return cst.FlattenSentinel(lines) if len(lines) > 1 else lines[0]
+
+
+def _commas(aliases: Sequence[cst.ImportAlias]) -> list[cst.ImportAlias]:
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    last = len(aliases) - 1
+    return [
+        alias.with_changes(comma=comma if position < last else cst.MaybeSentinel.DEFAULT)
+        for position, alias in enumerate(aliases)
+    ]
+
+
+def _dotted(qualname: str) -> cst.Attribute | cst.Name:
+    first, *rest = qualname.split(".")
+    expr: cst.Attribute | cst.Name = cst.Name(first)
+    for part in rest:
+        expr = cst.Attribute(value=expr, attr=cst.Name(part))
+    return expr
