@@ -135,6 +135,30 @@ def child_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
                     yield child
 
 
+#: What the project's own modules bind to eventlet at module level
+#: (``myproject.concurrency.eventlet`` -> ``eventlet``): an import through one of them is
+#: an import of eventlet. The engine sets it for a run (``Options.reexports``).
+_PROJECT_ALIASES: dict[str, str] = {}
+
+
+def set_project_aliases(aliases: dict[str, str]) -> None:
+    """Imports through these project names resolve to the eventlet names they stand for."""
+    global _PROJECT_ALIASES
+    _PROJECT_ALIASES = dict(aliases)
+
+
+def through_project(qualname: str) -> str:
+    """``myproject.concurrency.eventlet.sleep`` -> ``eventlet.sleep``, by the project's aliases."""
+    if not _PROJECT_ALIASES:
+        return qualname
+    parts = qualname.split(".")
+    for size in range(len(parts), 1, -1):
+        target = _PROJECT_ALIASES.get(".".join(parts[:size]))
+        if target is not None:
+            return ".".join([target, *parts[size:]])
+    return qualname
+
+
 def is_eventlet(qualname: str | None) -> bool:
     return qualname is not None and (qualname == "eventlet" or qualname.startswith("eventlet."))
 
@@ -523,6 +547,7 @@ class _Walker:
     ) -> None:
         if self.resolving:
             return
+        qualname = through_project(qualname)
         self.bind(local, qualname)
         if self.tracks(qualname):
             self.index.imports.append(ImportSite(node, alias, local, qualname, tuple(self.path)))

@@ -28,7 +28,7 @@ from greenshift.codemods.depth.model import ModuleFacts
 from greenshift.codemods.inventory import Use, survey
 from greenshift.codemods.mock_targets import DOUBLES, DOUBLES_KEY, MOCKED_KEY
 from greenshift.codemods.monkey_patch import ORIGINAL_PREFIX, ORIGINALS_KEY
-from greenshift.codemods.names import EventletIndex
+from greenshift.codemods.names import EventletIndex, set_project_aliases
 from greenshift.codemods.patched_stdlib import PATCHING_KEY, SELECTED_KEY, Patching
 from greenshift.codemods.positions import locate, locate_and_render
 from greenshift.engine.diagnostics import Diagnostic
@@ -60,6 +60,7 @@ def transform_source(
     """Run ``options.mode`` on the bytes of one file (nothing is written here)."""
     if not worth_parsing(data, options, display):
         return FileResult(display, SKIPPED)
+    set_project_aliases(dict(options.reexports))
     try:
         source = Source.decode(data)
         module = _parse(source.text, display)
@@ -171,6 +172,7 @@ def module_facts(data: bytes, display: str, options: Options) -> ModuleFacts | N
     """The depth pass's facts about one file, after the inline codemods (None: unreadable)."""
     from greenshift.codemods.depth.call_graph import analyse, module_name_for
 
+    set_project_aliases(dict(options.reexports))
     try:
         source = Source.decode(data)
         module = _parse(source.text, display)

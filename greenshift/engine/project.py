@@ -12,7 +12,9 @@ never come here, so their runs cost what they always did.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from greenshift.codemods.depth.climb import plan
 from greenshift.codemods.depth.model import ModuleFacts, ProjectIndex
@@ -20,16 +22,26 @@ from greenshift.engine.pipeline import module_facts
 from greenshift.engine.results import Options
 
 
-def project_facts(files: Sequence[tuple[str, bytes]]) -> tuple[frozenset[str], frozenset[str]]:
-    """What converting one file needs to know of the others: the flags of the
-    ``eventlet.monkey_patch()`` calls the conversion removes, and the eventlet names the
-    project's test doubles replace (``mock.patch("eventlet.spawn")``). Only files that
-    mention eventlet and ``monkey_patch`` or a double are parsed; a file that cannot be
-    parsed counts for nothing."""
-    import ast
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What converting one file needs to know of the others."""
 
+    #: the flags of the ``eventlet.monkey_patch()`` calls the conversion removes
+    patched: frozenset[str] = frozenset()
+    #: the eventlet names the project's test doubles replace (``mock.patch("eventlet.spawn")``)
+    mocked: frozenset[str] = frozenset()
+    #: names the project's modules bind to eventlet at module level, as importers see them
+    #: (``myproject.concurrency.eventlet`` -> ``eventlet``)
+    reexports: tuple[tuple[str, str], ...] = ()
+
+
+def project_facts(files: Sequence[tuple[str, bytes]]) -> ProjectFacts:
+    """The ``ProjectFacts`` of ``files`` (display, bytes), the files that mention eventlet.
+    Only those that call ``monkey_patch`` or a test double are parsed with libcst; a file
+    that cannot be parsed counts for nothing."""
     import libcst as cst
 
+    from greenshift.codemods.depth.call_graph import module_name_for
     from greenshift.codemods.mock_targets import DOUBLES, mocked_names
     from greenshift.codemods.monkey_patch import removed_patch_flags
     from greenshift.codemods.names import EventletIndex
@@ -37,25 +49,62 @@ def project_facts(files: Sequence[tuple[str, bytes]]) -> tuple[frozenset[str], f
 
     flags: set[str] = set()
     mocked: set[str] = set()
+    reexports: dict[str, str] = {}
     doubles = [name.encode() for name in (*DOUBLES, "patch.object")]
-    for _display, data in files:
+    for display, data in files:
+        try:
+            text = Source.decode(data).text
+            # CPython's parser first: it rejects the nesting that crashes libcst's.
+            tree = ast.parse(text)
+        except (SourceError, SyntaxError, RecursionError, ValueError, MemoryError):
+            continue
+        reexports.update(_module_level_eventlet(tree, module_name_for(display)))
         patches = b"monkey_patch" in data
         doubled = any(name in data for name in doubles)
         if not (patches or doubled):
             continue
         try:
-            text = Source.decode(data).text
-            # CPython's parser first: it rejects the nesting that crashes libcst's.
-            ast.parse(text)
             module = cst.parse_module(text)
-        except (SourceError, SyntaxError, cst.ParserSyntaxError, RecursionError, ValueError):
+        except (cst.ParserSyntaxError, RecursionError):
             continue
         index = EventletIndex.build(module)
         if patches:
             flags |= removed_patch_flags(index)
         if doubled:
             mocked |= mocked_names(index)
-    return frozenset(flags), frozenset(mocked)
+    return ProjectFacts(frozenset(flags), frozenset(mocked), tuple(sorted(reexports.items())))
+
+
+def _module_level_eventlet(tree: ast.Module, module: str) -> dict[str, str]:
+    """``{module.name: eventlet name}`` for the eventlet imports at the top level of a module
+    (in ``if``/``try`` blocks too): what another module gets by importing ``name`` from it."""
+    found: dict[str, str] = {}
+    statements = list(tree.body)
+    while statements:
+        statement = statements.pop(0)
+        if isinstance(statement, ast.If):
+            statements[:0] = [*statement.body, *statement.orelse]
+        elif isinstance(statement, ast.Try):
+            statements[:0] = [*statement.body, *statement.orelse, *statement.finalbody]
+        elif isinstance(statement, ast.Import):
+            for alias in statement.names:
+                if alias.name.split(".")[0] != "eventlet":
+                    continue
+                if alias.asname:
+                    found[f"{module}.{alias.asname}"] = alias.name
+                else:
+                    found[f"{module}.eventlet"] = "eventlet"
+        elif (
+            isinstance(statement, ast.ImportFrom)
+            and not statement.level
+            and statement.module
+            and statement.module.split(".")[0] == "eventlet"
+        ):
+            for alias in statement.names:
+                if alias.name != "*":
+                    local = alias.asname or alias.name
+                    found[f"{module}.{local}"] = f"{statement.module}.{alias.name}"
+    return found
 
 
 def build_index(

@@ -31,6 +31,8 @@ class Options:
     patched: frozenset[str] = frozenset()
     #: the eventlet names the given files' test doubles replace (``mock_targets``)
     mocked: frozenset[str] = frozenset()
+    #: what the project's modules bind to eventlet (``names.set_project_aliases``)
+    reexports: tuple[tuple[str, str], ...] = ()
 
 
 def worth_parsing(data: bytes, options: Options, display: str) -> bool:

@@ -94,16 +94,17 @@ def run(
         else:
             others.append((position, source_file, data, snapshot))
 
-    # A monkey_patch() anywhere in the project made the standard library cooperative in
-    # every module: each file that imports a module it covered has work to do.
-    # Test doubles of eventlet names tell the other files how to keep them reachable.
-    if candidates and not (options.patched or options.mocked):
+    # What one file tells the others: its monkey_patch() made the standard library
+    # cooperative for all; test doubles of eventlet names must still reach the code; names
+    # it imports from eventlet reach its importers.
+    if candidates and not (options.patched or options.mocked or options.reexports):
         from greenshift.engine.project import project_facts
 
-        flags, mocked = project_facts(
+        facts = project_facts(
             [(item[1].display, item[2]) for item in candidates if b"eventlet" in item[2]]
         )
-        options = replace(options, patched=flags, mocked=mocked)
+        flags = facts.patched
+        options = replace(options, patched=flags, mocked=facts.mocked, reexports=facts.reexports)
         if flags and not options.keep_patching:
             patched = [item for item in others if worth_parsing(item[2], options, item[1].display)]
             candidates += patched

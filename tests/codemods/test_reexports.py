@@ -89,3 +89,27 @@ def test_a_helper_module_converts_its_importers_too(
     finally:
         for name in [name for name in sys.modules if name == "app" or name.startswith("app.")]:
             del sys.modules[name]
+
+
+def test_importers_of_eventlet_through_a_project_module_are_converted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The project's own module stands for eventlet: its importers' uses resolve through it.
+    files = {
+        "app/__init__.py": "",
+        "app/concurrency.py": "import eventlet\nfrom eventlet import semaphore\n",
+        "app/worker.py": "from app.concurrency import eventlet, semaphore\n\n\ndef go(f):\n"
+        "    eventlet.spawn(f)\n    return semaphore.Semaphore(2)\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["apply", "--depth", "0", "app"])
+    assert result.exit_code == 1
+    assert (tmp_path / "app/worker.py").read_text() == (
+        "from greenshift.runtime import spawn, Semaphore\n\n\ndef go(f):\n"
+        "    spawn(f)\n    return Semaphore(2)\n"
+    )
+    # The project module itself keeps what its other importers may need, and says so.
+    assert "app/concurrency.py:1:1 GS107" in result.stderr
