@@ -9,6 +9,8 @@ an OS thread). Every import form is rewritten:
   ``selectors``, ``subprocess``, ``os`` -> ``greenshift.runtime.green.<module>`` (``thread``
   is the green ``_thread``); ``time.sleep`` is the ``sleep`` codemod's, as
   ``eventlet.sleep`` is;
+- ``eventlet.corolocal.local`` and ``get_ident`` -> the drop-in ``threading.local`` and
+  ``_thread.get_ident``, which are per green thread as eventlet's were;
 - ``eventlet.green.MySQLdb`` -> ``MySQLdb``, ``eventlet.green.builtin`` -> ``builtins``
   (GS165 on the calls that now block the loop).
 
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from greenshift.codemods.module_map import Green, ModuleMapCodemod, Note, Report
+from greenshift.codemods.module_map import Green, ModuleMapCodemod, Moved, Note, Report
 
 GREEN = "greenshift.runtime.green"
 _TO_THREAD = "greenshift.runtime.to_thread(fn, *args)"
@@ -54,6 +56,19 @@ class GreenModulesCodemod(ModuleMapCodemod):
         "eventlet.green.selectors": Green(f"{GREEN}.selectors", dropin=True),
         "eventlet.green.subprocess": Green(f"{GREEN}.subprocess", dropin=True),
         "eventlet.green.os": Green(f"{GREEN}.os", dropin=True),
+        # eventlet's green-thread locals: the drop-in threading's are per green thread too.
+        "eventlet.corolocal": Green(
+            None,
+            names={
+                "local": Moved(f"{GREEN}.threading", "local"),
+                "get_ident": Moved(f"{GREEN}.thread", "get_ident"),
+            },
+            missing=Report(
+                "GS157",
+                "an eventlet.corolocal internal with no runtime counterpart",
+                "use greenshift.runtime.green.threading.local, or contextvars.ContextVar",
+            ),
+        ),
         "eventlet.green.MySQLdb": Green(
             "MySQLdb", names=dict.fromkeys(("connect", "Connect", "Connection"), _BLOCKS_LOOP)
         ),

@@ -54,6 +54,7 @@ ALIASES: dict[str, str] = {
     "eventlet.semaphore.Semaphore": "eventlet.Semaphore",
     "eventlet.semaphore.CappedSemaphore": "eventlet.CappedSemaphore",
     "eventlet.semaphore.BoundedSemaphore": "eventlet.BoundedSemaphore",
+    "eventlet.lock.Semaphore": "eventlet.Semaphore",
     "eventlet.timeout.Timeout": "eventlet.Timeout",
     "eventlet.timeout.with_timeout": "eventlet.with_timeout",
     "eventlet.timeout.is_timeout": "eventlet.is_timeout",

@@ -11,7 +11,6 @@ GS102 when no family below covers it. Codes are stable:
 - GS154 ``eventlet.zipkin``
 - GS155 ``eventlet.db_pool``
 - GS156 ``eventlet.pools``
-- GS157 ``eventlet.corolocal``
 - GS158 ``eventlet.dagpool``
 - GS159 ``eventlet.support.*``
 - GS103 a mock target naming an eventlet API (``mock.patch("eventlet.spawn")``,
@@ -103,12 +102,6 @@ FAMILIES: tuple[Family, ...] = (
         "eventlet's resource pools have no runtime counterpart",
         "keep the resources in a greenshift.runtime.Queue, or bound them with "
         "greenshift.runtime.Semaphore",
-    ),
-    Family(
-        "eventlet.corolocal",
-        "GS157",
-        "eventlet's green-thread locals have no runtime counterpart",
-        "use contextvars.ContextVar: each green thread of the runtime has its own context",
     ),
     Family(
         "eventlet.dagpool",

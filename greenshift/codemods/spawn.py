@@ -40,6 +40,8 @@ NO_COUNTERPART: dict[str, str] = {
         "use spawn_after, and cancel() the handle when the spawning thread exits"
     ),
     "eventlet.greenthread.cancel": "call .cancel() on the GreenThread instead",
+    "eventlet.exc_after": "use Timeout(seconds, exception) from greenshift.runtime",
+    "eventlet.greenthread.exc_after": "use Timeout(seconds, exception) from greenshift.runtime",
 }
 
 

@@ -49,16 +49,12 @@ CODES: dict[str, str] = {
     "GS154": "eventlet.zipkin: no runtime counterpart",
     "GS155": "eventlet.db_pool: no runtime counterpart",
     "GS156": "eventlet.pools: no runtime counterpart",
-    "GS157": "eventlet.corolocal: use contextvars",
+    "GS157": "eventlet.corolocal internals (local and get_ident are converted)",
     "GS158": "eventlet.dagpool: no runtime counterpart",
     "GS159": "eventlet.support.*: eventlet internals",
     "GS160": "green module or name with no cooperative runtime counterpart (select, zmq, servers)",
-    "GS161": "green lock, event, condition or thread-local: a thread one would block the loop",
     "GS162": "green module used as a value where its replacement is not one module",
-    "GS163": "green Queue(maxsize) whose size means something else in the runtime (0: a channel)",
-    "GS164": "converted: green Thread/Timer/start_new_thread now starts a real OS thread",
     "GS165": "converted: the plain call (Popen, os.open, MySQLdb...) blocks the event loop",
-    "GS166": "converted: current_thread/get_ident now answer for the OS thread",
     "GS168": "subclass of eventlet.wsgi.HttpProtocol (the runtime's is built on h11)",
 }
 

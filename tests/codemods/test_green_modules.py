@@ -352,3 +352,19 @@ def test_every_mapped_target_exists() -> None:
                 assert hasattr(importlib.import_module(entry.module), entry.name), entry
             elif not isinstance(entry, Report) and name != "file":  # Python 2's file()
                 assert hasattr(target, name), (green.target, name)
+
+
+def test_corolocal_is_the_drop_in_threading_local() -> None:
+    check_transformed(
+        "from eventlet import corolocal\n\nstate = corolocal.local()\nme = corolocal.get_ident()\n",
+        "from greenshift.runtime.green.threading import local\n"
+        "from greenshift.runtime.green.thread import get_ident\n\n"
+        "state = local()\nme = get_ident()\n",
+    )
+
+
+def test_the_lock_module_semaphore_is_the_runtime_one() -> None:
+    check_transformed(
+        "from eventlet import lock\n\nguard = lock.Semaphore(2)\n",
+        "from greenshift.runtime import Semaphore\n\nguard = Semaphore(2)\n",
+    )

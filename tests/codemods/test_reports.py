@@ -87,10 +87,10 @@ CASES = [
         id="pools.Pool as a base class",
     ),
     pytest.param(
-        "from eventlet import corolocal\nstate = corolocal.local()\n",
+        "from eventlet import corolocal\nstate = corolocal.Local()\n",
         "GS157",
         "contextvars",
-        id="corolocal",
+        id="corolocal internals",
     ),
     pytest.param(
         "from eventlet.dagpool import DAGPool\npool = DAGPool()\n",
