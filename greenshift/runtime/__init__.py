@@ -24,6 +24,7 @@ from greenshift.runtime.greenthread import (
     spawn_n,
 )
 from greenshift.runtime.net import GreenSocket, StopServe, connect, listen, serve, wrap_ssl
+from greenshift.runtime.patcher import monkey_patch
 from greenshift.runtime.queue import Empty, Full, LifoQueue, LightQueue, PriorityQueue, Queue
 from greenshift.runtime.semaphore import BoundedSemaphore, CappedSemaphore, Semaphore
 from greenshift.runtime.timeout import Timeout, is_timeout, with_timeout
@@ -57,6 +58,7 @@ __all__ = [
     "is_timeout",
     "kill",
     "listen",
+    "monkey_patch",
     "run",
     "serve",
     "sleep",

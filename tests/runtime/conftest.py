@@ -48,8 +48,9 @@ def _parse(stdout: str) -> dict[str, Any] | None:
     return json.loads(lines[-1][len(MARK) :]) if lines else None
 
 
-def run_module(impl: str, module: str) -> ModuleRun:
-    """Run every scenario of ``module`` under ``impl``, resuming after hung scenarios."""
+def run_module(impl: str, module: str, runner: str = RUNNER) -> ModuleRun:
+    """Run every scenario of ``module`` under ``impl`` (with the runner module ``runner``),
+    resuming after hung scenarios."""
     run = ModuleRun(impl, module)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
@@ -57,7 +58,7 @@ def run_module(impl: str, module: str) -> ModuleRun:
     after: str | None = None
     hangs = 0
     while True:
-        cmd = [sys.executable, "-m", RUNNER, "--impl", impl, "--cap", str(CAP_SECONDS), module]
+        cmd = [sys.executable, "-m", runner, "--impl", impl, "--cap", str(CAP_SECONDS), module]
         if after is not None:
             cmd += ["--after", after]
         try:

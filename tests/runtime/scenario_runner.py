@@ -181,7 +181,8 @@ def eventlet_leaks(api: Any, before: Any) -> list[str]:
         where = frame.f_code.co_name if frame is not None else "?"
         leaks.append(f"greenlet {type(obj).__name__} suspended in {where}")
     timers = [t for _, t in hub.timers + hub.next_timers if not t.called]
-    leaks.extend(f"pending hub timer {getattr(t.cb, '__qualname__', '?')}" for t in timers)
+    callbacks = [getattr(t, "tpl", (None,))[0] for t in timers]
+    leaks.extend(f"pending hub timer {getattr(cb, '__qualname__', '?')}" for cb in callbacks)
     return leaks
 
 

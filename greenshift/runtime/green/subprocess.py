@@ -1,0 +1,132 @@
+"""`subprocess` built from the standard library's source on the green `os`, `select`,
+`selectors`, `threading` and `time`.
+
+`Popen.wait(timeout)` polls `waitpid` with `WNOHANG` and sleeps between polls, and
+`communicate(input, timeout)` waits for its pipes through the loop, so both suspend only
+the calling green thread; `call`, `check_call`, `check_output` and `run` are built on this
+`Popen`. The pipes (`Popen.stdin`, `.stdout`, `.stderr`) are file objects whose reads and
+writes wait the same way; their descriptors stay in blocking mode, since the child (or a
+next command in a pipeline) may share them. `TimeoutExpired`, `CalledProcessError`,
+`SubprocessError`, `CompletedProcess`, `PIPE` and the other constants are the standard
+module's own. In code the event loop runs directly, starting a process may block until the
+child has started (a short wait); waiting for it to end raises `LoopBlockingError`.
+"""
+
+from __future__ import annotations
+
+# The standard source runs in this module's namespace: our own names start with `_gs`.
+import functools as _gs_functools
+import io as _gs_io
+import subprocess as _gs_real_subprocess
+from types import ModuleType as _GsModuleType
+from typing import Any as _GsAny
+
+from greenshift.runtime.green import _source as _gs_source
+from greenshift.runtime.green import os as _gs_os
+from greenshift.runtime.green import select as _gs_select
+from greenshift.runtime.green import selectors as _gs_selectors
+from greenshift.runtime.green import threading as _gs_threading
+from greenshift.runtime.green import time as _gs_time
+from greenshift.runtime.green._context import REAL as _GS_REAL
+from greenshift.runtime.green._context import blocking_allowed_in_loop as _gs_loop_may_block
+from greenshift.runtime.green._context import context as _gs_context
+from greenshift.runtime.green._fd import until_ready as _gs_until_ready
+
+_GS_CHUNK = _gs_io.DEFAULT_BUFFER_SIZE * 8
+
+
+class _GreenPipe(_gs_io.FileIO):
+    """A pipe end whose reads and writes wait cooperatively for the descriptor (which
+    stays blocking), as the green `os.read`/`os.write` do."""
+
+    def _ready(self, write: bool) -> bool:
+        if _gs_context() is _GS_REAL:
+            return False
+        return _gs_until_ready(self.fileno(), write, "reading a subprocess pipe")
+
+    def readinto(self, buffer: _GsAny) -> int | None:
+        while True:
+            self._ready(False)
+            count = super().readinto(buffer)
+            if count is not None:
+                return count
+
+    def read(self, size: int | None = -1) -> bytes | None:
+        if size is None or size < 0:
+            return self.readall()
+        while True:
+            self._ready(False)
+            data = super().read(size)
+            if data is not None:
+                return data
+
+    def readall(self) -> bytes:
+        parts = []
+        while True:
+            data = self.read(_GS_CHUNK)
+            if not data:
+                return b"".join(parts)
+            parts.append(data)
+
+    def write(self, data: _GsAny) -> int | None:
+        # As the real blocking pipe does, everything is written, in pieces: once ready, a
+        # blocking pipe takes PIPE_BUF bytes without blocking.
+        with memoryview(data) as view:
+            view = view.cast("B")
+            written = 0
+            while True:
+                if not self._ready(True):
+                    return written + (super().write(view[written:]) or 0)
+                written += super().write(view[written : written + _gs_os._PIPE_BUF]) or 0
+                if written >= len(view):
+                    return written
+
+
+def _open_pipe(
+    fd: _GsAny, mode: str = "r", buffering: int = -1, *args: _GsAny, **kwargs: _GsAny
+) -> _GsAny:
+    """`io.open` as Popen calls it for its pipes: the same file objects, on a `_GreenPipe`."""
+    if not isinstance(fd, int) or args or kwargs or "t" in mode:
+        return open(fd, mode, buffering, *args, **kwargs)
+    raw = _GreenPipe(fd, mode.replace("b", ""))
+    if buffering == 0:
+        return raw
+    size = _gs_io.DEFAULT_BUFFER_SIZE if buffering in (-1, 1) else buffering
+    if raw.writable():
+        return _gs_io.BufferedWriter(raw, size)
+    return _gs_io.BufferedReader(raw, size)
+
+
+_gs_pipe_io = _GsModuleType("io")
+_gs_pipe_io.__dict__.update(vars(_gs_io))
+_gs_pipe_io.open = _open_pipe  # type: ignore[attr-defined]
+
+_gs_source.execute(
+    "subprocess",
+    globals(),
+    {
+        "io": _gs_pipe_io,
+        "os": _gs_os,
+        "select": _gs_select,
+        "selectors": _gs_selectors,
+        "threading": _gs_threading,
+        "time": _gs_time,
+    },
+)
+_gs_source.keep_identity(globals(), _gs_real_subprocess, extra=("CompletedProcess",))
+
+Popen = globals()["Popen"]
+_gs_execute_child = Popen._execute_child
+
+
+@_gs_functools.wraps(_gs_execute_child)
+def _execute_child(self: _GsAny, *args: _GsAny, **kwargs: _GsAny) -> None:
+    # Waiting for the child's exec (or its error) is short: code the event loop runs
+    # directly may start a process, as with the standard module.
+    with _gs_loop_may_block():
+        _gs_execute_child(self, *args, **kwargs)
+
+
+Popen._execute_child = _execute_child
+
+__patched__ = ["Popen", "call", "check_call", "check_output", "run", "getoutput", "getstatusoutput"]
