@@ -306,7 +306,10 @@ class EventletCodemod(VisitorBasedCodemodCommand):
                 names = [name for mod, name in from_specs if mod == module and name]
                 self._merge_into[id(small)] = names
                 self._keep.update((id(statement), id(small)))
-                self._imports = [spec for spec in self._imports if spec[0] != module]
+                # Only the ``from module import`` specs merged; ``import module`` stays.
+                self._imports = [
+                    spec for spec in self._imports if spec[0] != module or spec[1] is None
+                ]
                 from_specs = [spec for spec in from_specs if spec[0] != module]
         if not self._imports:
             return  # every name went into an existing import

@@ -332,3 +332,30 @@ def test_a_kept_unused_eventlet_import_keeps_its_name(before: str, after: str) -
 )
 def test_comments_above_a_removed_statement_are_kept(before: str, after: str) -> None:
     check_transformed(before, after, depth=0)
+
+
+def test_a_qualified_import_survives_a_merge_into_an_existing_from_import() -> None:
+    # One codemod added `from greenshift.runtime import awaitlet`; the next needs both a
+    # name merged into it and `import greenshift.runtime` for a qualified use.
+    check_transformed(
+        """\
+        import eventlet
+
+        def f():
+            eventlet.sleep(1)
+            eventlet.spawn_n(g)
+            eventlet.spawn(g)
+        """,
+        """\
+        import asyncio
+        from greenshift.runtime import awaitlet, spawn_n
+        import greenshift.runtime
+
+        def f():
+            awaitlet(asyncio.sleep(1))
+            spawn_n(g)
+            greenshift.runtime.spawn(g)
+        """,
+        depth=0,
+        mocked=frozenset({"eventlet.spawn"}),
+    )
