@@ -77,10 +77,34 @@ class GreenSSLSocket(ssl.SSLSocket, GreenSocket):
         return conn, address
 
 
+_REAL_CONTEXT = ssl.SSLContext  # as imported, before any monkey_patch
+_C_CONTEXT = _REAL_CONTEXT.__mro__[1]  # _ssl._SSLContext, which holds the settings
+
+
+def _set_on_c_context(name: str) -> Any:
+    """The real `SSLContext`'s property `name`, setting the C context directly: the real
+    setters call `super(SSLContext, SSLContext)` with the module's `SSLContext`, which is
+    this class once `monkey_patch()` has replaced it, and would call themselves forever."""
+    real = getattr(_REAL_CONTEXT, name)
+
+    def setter(self: ssl.SSLContext, value: Any) -> None:
+        if name == "minimum_version" and value == ssl.TLSVersion.SSLv3:
+            self.options &= ~ssl.Options.OP_NO_SSLv3  # as the real setter does
+        getattr(_C_CONTEXT, name).__set__(self, value)
+
+    return real.setter(setter)
+
+
 class SSLContext(ssl.SSLContext):
     """`ssl.SSLContext` whose `wrap_socket` returns cooperative `GreenSSLSocket`s."""
 
     sslsocket_class = GreenSSLSocket  # type: ignore[assignment]
+
+    options = _set_on_c_context("options")
+    verify_flags = _set_on_c_context("verify_flags")
+    verify_mode = _set_on_c_context("verify_mode")
+    minimum_version = _set_on_c_context("minimum_version")
+    maximum_version = _set_on_c_context("maximum_version")
 
 
 def create_default_context(
