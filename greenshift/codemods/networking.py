@@ -5,7 +5,9 @@ signatures):
 
 - ``eventlet.listen/connect/serve/wrap_ssl/StopServe`` (and ``eventlet.convenience.*``,
   its two warnings included) -> the same names from ``greenshift.runtime.net``;
-- ``eventlet.greenio.GreenSocket`` -> ``greenshift.runtime.net.GreenSocket``;
+- ``eventlet.greenio.GreenSocket`` -> ``greenshift.runtime.net.GreenSocket``, and
+  ``GreenPipe`` -> ``greenshift.runtime.green.GreenPipe`` (a pipe's file object whose reads
+  and writes suspend only the green thread);
 - ``eventlet.green.socket`` -> ``greenshift.runtime.net.socket``, a drop-in ``socket`` module
   whose sockets and resolver suspend only the calling green thread;
 - ``eventlet.green.ssl``: ``wrap_socket``, ``SSLContext``, ``create_default_context`` and
@@ -161,6 +163,7 @@ class NetworkingCodemod(ModuleMapCodemod):
         ),
         "eventlet.greenio": Green(
             None,
+            names={"GreenPipe": Moved("greenshift.runtime.green", "GreenPipe")},
             missing=_none(
                 "eventlet's green I/O internals have no runtime counterpart",
                 "use greenshift.runtime.net.GreenSocket and greenshift.runtime.net.socket",

@@ -439,9 +439,9 @@ def test_noops(source: str) -> None:
             id="urllib2 name not in urllib.request",
         ),
         pytest.param(
-            "from eventlet import greenio\np = greenio.GreenPipe(fd)\n",
+            "from eventlet import greenio\ngreenio.shutdown_safe(sock)\n",
             "GS160",
-            id="greenio.GreenPipe",
+            id="greenio internals",
         ),
     ],
 )
@@ -568,3 +568,10 @@ def test_mock_targets_name_the_replacement(api: str, target: str | None) -> None
         assert f'mock.patch("{target}")' in output
     else:
         assert codes(result) == ["GS103"]
+
+
+def test_green_pipe_is_the_runtime_one() -> None:
+    check_transformed(
+        "from eventlet import greenio\n\npipe = greenio.GreenPipe(fd, 'r')\n",
+        "from greenshift.runtime.green import GreenPipe\n\npipe = GreenPipe(fd, 'r')\n",
+    )

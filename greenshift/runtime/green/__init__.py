@@ -6,7 +6,8 @@ blocking calls choose, when called, how to wait: a green thread suspends alone, 
 that uses the runtime runs the loop meanwhile, a thread that never used the runtime blocks
 as the real call does, and code the event loop runs directly gets `LoopBlockingError`
 instead of a stalled loop. `greenshift.runtime.monkey_patch()` patches them into the
-standard modules for a transition.
+standard modules for a transition. `GreenPipe(fd, mode)` is a pipe's file object whose
+reads and writes wait the same way (what `eventlet.greenio.GreenPipe` was).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ import importlib
 from types import ModuleType
 
 from greenshift.runtime.green._context import LoopBlockingError
+from greenshift.runtime.green._pipe import GreenPipe
 
 __all__ = [
+    "GreenPipe",
     "LoopBlockingError",
     "os",
     "queue",
@@ -30,7 +33,7 @@ __all__ = [
     "time",
 ]
 
-_SUBMODULES = frozenset(__all__) - {"LoopBlockingError"}
+_SUBMODULES = frozenset(__all__) - {"GreenPipe", "LoopBlockingError"}
 
 
 def __getattr__(name: str) -> ModuleType:

@@ -27,74 +27,17 @@ from greenshift.runtime.green import select as _gs_select
 from greenshift.runtime.green import selectors as _gs_selectors
 from greenshift.runtime.green import threading as _gs_threading
 from greenshift.runtime.green import time as _gs_time
-from greenshift.runtime.green._context import REAL as _GS_REAL
 from greenshift.runtime.green._context import blocking_allowed_in_loop as _gs_loop_may_block
-from greenshift.runtime.green._context import context as _gs_context
-from greenshift.runtime.green._fd import until_ready as _gs_until_ready
-
-_GS_CHUNK = _gs_io.DEFAULT_BUFFER_SIZE * 8
-
-
-class _GreenPipe(_gs_io.FileIO):
-    """A pipe end whose reads and writes wait cooperatively for the descriptor (which
-    stays blocking), as the green `os.read`/`os.write` do."""
-
-    def _ready(self, write: bool) -> bool:
-        if _gs_context() is _GS_REAL:
-            return False
-        return _gs_until_ready(self.fileno(), write, "reading a subprocess pipe")
-
-    def readinto(self, buffer: _GsAny) -> int | None:
-        while True:
-            self._ready(False)
-            count = super().readinto(buffer)
-            if count is not None:
-                return count
-
-    def read(self, size: int | None = -1) -> bytes | None:
-        if size is None or size < 0:
-            return self.readall()
-        while True:
-            self._ready(False)
-            data = super().read(size)
-            if data is not None:
-                return data
-
-    def readall(self) -> bytes:
-        parts = []
-        while True:
-            data = self.read(_GS_CHUNK)
-            if not data:
-                return b"".join(parts)
-            parts.append(data)
-
-    def write(self, data: _GsAny) -> int | None:
-        # As the real blocking pipe does, everything is written, in pieces: once ready, a
-        # blocking pipe takes PIPE_BUF bytes without blocking.
-        with memoryview(data) as view:
-            view = view.cast("B")
-            written = 0
-            while True:
-                if not self._ready(True):
-                    return written + (super().write(view[written:]) or 0)
-                written += super().write(view[written : written + _gs_os._PIPE_BUF]) or 0
-                if written >= len(view):
-                    return written
+from greenshift.runtime.green._pipe import open_pipe as _gs_open_pipe
 
 
 def _open_pipe(
     fd: _GsAny, mode: str = "r", buffering: int = -1, *args: _GsAny, **kwargs: _GsAny
 ) -> _GsAny:
-    """`io.open` as Popen calls it for its pipes: the same file objects, on a `_GreenPipe`."""
+    """`io.open` as Popen calls it for its pipes: the same file objects, on a `PipeIO`."""
     if not isinstance(fd, int) or args or kwargs or "t" in mode:
         return open(fd, mode, buffering, *args, **kwargs)
-    raw = _GreenPipe(fd, mode.replace("b", ""))
-    if buffering == 0:
-        return raw
-    size = _gs_io.DEFAULT_BUFFER_SIZE if buffering in (-1, 1) else buffering
-    if raw.writable():
-        return _gs_io.BufferedWriter(raw, size)
-    return _gs_io.BufferedReader(raw, size)
+    return _gs_open_pipe(fd, mode if "b" in mode else mode + "b", buffering)
 
 
 _gs_pipe_io = _GsModuleType("io")
