@@ -22,6 +22,8 @@ signatures):
   instead would not be enough: ``urlopen`` returns a response that is read later, outside
   the offloaded call, and would block the loop there. ``urllib.parse``/``error``/``response``
   and ``http.cookies``/``cookiejar`` are pure code: the standard modules;
+- ``eventlet.backdoor`` -> ``greenshift.runtime.net.backdoor`` (``backdoor_server``: a
+  Python prompt per client, in a green thread of its own);
 - ``eventlet.wsgi`` -> ``greenshift.runtime.net.wsgi`` (``server`` takes the same keyword
   arguments; ``Server``, ``Input``, ``HttpProtocol``, ``is_accepting`` ... exist there too).
 
@@ -160,6 +162,16 @@ class NetworkingCodemod(ModuleMapCodemod):
                 "not one of eventlet's convenience functions the runtime has",
                 "use greenshift.runtime.net (listen, connect, serve, wrap_ssl, StopServe)",
             ),
+        ),
+        "eventlet.backdoor": Green(
+            f"{NET}.backdoor",
+            known=frozenset({"FileProxy", "SocketConsole", "backdoor", "backdoor_server"}),
+            missing=Report(
+                "GS152",
+                "an eventlet.backdoor internal with no runtime counterpart",
+                f"use backdoor_server from {NET}.backdoor",
+            ),
+            dropin=True,
         ),
         "eventlet.greenio": Green(
             None,

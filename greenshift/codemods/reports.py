@@ -6,7 +6,6 @@ GS102 when no family below covers it. Codes are stable:
 
 - GS150 ``eventlet.hubs.*`` (``use_hub``, ``get_hub``, ``trampoline``, ...)
 - GS151 ``eventlet.debug.*``
-- GS152 ``eventlet.backdoor``
 - GS153 ``eventlet.websocket``
 - GS154 ``eventlet.zipkin``
 - GS155 ``eventlet.db_pool``
@@ -70,12 +69,6 @@ FAMILIES: tuple[Family, ...] = (
             "hub_blocking_detection": "use asyncio's debug mode (PYTHONASYNCIODEBUG=1, "
             "loop.slow_callback_duration)",
         },
-    ),
-    Family(
-        "eventlet.backdoor",
-        "GS152",
-        "eventlet's backdoor REPL has no runtime counterpart",
-        "use `python -m asyncio` or aiomonitor for a live REPL",
     ),
     Family(
         "eventlet.websocket",

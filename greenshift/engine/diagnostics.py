@@ -44,7 +44,7 @@ CODES: dict[str, str] = {
     "GS141": "patcher.is_monkey_patched with an argument that may have side effects",
     "GS150": "eventlet.hubs.* (use_hub, get_hub, trampoline...): asyncio's loop replaces the hub",
     "GS151": "eventlet.debug.*: no asyncio counterpart",
-    "GS152": "eventlet.backdoor: no runtime counterpart",
+    "GS152": "eventlet.backdoor internals (backdoor_server and backdoor are converted)",
     "GS153": "eventlet.websocket: no runtime counterpart",
     "GS154": "eventlet.zipkin: no runtime counterpart",
     "GS155": "eventlet.db_pool: no runtime counterpart",

@@ -575,3 +575,12 @@ def test_green_pipe_is_the_runtime_one() -> None:
         "from eventlet import greenio\n\npipe = greenio.GreenPipe(fd, 'r')\n",
         "from greenshift.runtime.green import GreenPipe\n\npipe = GreenPipe(fd, 'r')\n",
     )
+
+
+def test_the_backdoor_is_the_runtime_one() -> None:
+    check_transformed(
+        "import eventlet\nimport eventlet.backdoor\n\n"
+        "thread = eventlet.spawn(eventlet.backdoor.backdoor_server, sock, locals={})\n",
+        "from greenshift.runtime import spawn\nfrom greenshift.runtime.net import backdoor\n\n"
+        "thread = spawn(backdoor.backdoor_server, sock, locals={})\n",
+    )

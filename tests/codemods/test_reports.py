@@ -57,10 +57,10 @@ CASES = [
         id="debug alias",
     ),
     pytest.param(
-        "from eventlet import backdoor\nbackdoor.backdoor_server(sock)\n",
+        "from eventlet import backdoor\nbackdoor.InteractiveConsole(sock)\n",
         "GS152",
-        "python -m asyncio",
-        id="backdoor",
+        "backdoor_server",
+        id="backdoor internals",
     ),
     pytest.param(
         "from eventlet import websocket\n@websocket.WebSocketWSGI\ndef handle(ws):\n    pass\n",
@@ -301,7 +301,7 @@ def test_scan_lists_every_use_with_its_codemod_or_a_code(
     assert fate("ops.py", "eventlet.debug.hub_exceptions") == {"GS151"}
     assert fate("ops.py", "eventlet.hubs.use_hub") == {"GS150"}
     assert fate("ops.py", "eventlet.patcher.original") == {"monkey_patch"}
-    assert fate("ops.py", "eventlet.backdoor.backdoor_server") == {"GS152"}
+    assert fate("ops.py", "eventlet.backdoor.backdoor_server") == {"networking"}
     assert fate("tests_service.py", "eventlet.spawn") == {"mock_targets"}
     assert fate("tests_service.py", "eventlet") == {"mock_targets"}
     assert fate("service.py", "eventlet.sleep") == set()
