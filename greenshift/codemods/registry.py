@@ -23,6 +23,7 @@ CODEMODS: dict[str, str] = {
     "sync_primitives": "greenshift.codemods.sync_primitives:SyncPrimitivesCodemod",
     "tpool": "greenshift.codemods.tpool:TpoolCodemod",
     "networking": "greenshift.codemods.networking:NetworkingCodemod",
+    "hubs": "greenshift.codemods.hubs:HubsCodemod",
     "green_modules": "greenshift.codemods.green_modules:GreenModulesCodemod",
     "green_stdlib": "greenshift.codemods.green_stdlib:GreenStdlibCodemod",
     "monkey_patch": "greenshift.codemods.monkey_patch:MonkeyPatchCodemod",

@@ -57,7 +57,7 @@ def test_import_that_stays_is_reported(source: str, expected: list[str]) -> None
 
 
 def test_import_with_uses_is_reported_through_its_uses() -> None:
-    source = "import eventlet\nfrom eventlet import hubs\neventlet.sleep(1)\nhubs.use_hub()\n"
+    source = "import eventlet\nfrom eventlet import hubs\neventlet.sleep(1)\nhubs.get_hub()\n"
     assert scan_codes(source) == [
         (1, "import", None),
         (2, "import", None),
