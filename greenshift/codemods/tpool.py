@@ -10,8 +10,12 @@ Reported and left as is:
 - GS104: ``execute`` called without the function as its first positional argument
   (``asyncio.to_thread``'s function is positional-only);
 - GS106: ``asyncio`` or ``awaitlet`` means something else where the call is;
-- GS120: ``tpool.Proxy``, ``tpool.killall`` and ``tpool.set_num_threads``, which have no
-  runtime counterpart.
+- GS120: ``tpool.Proxy`` and ``tpool.set_num_threads``, which have no runtime counterpart,
+  and ``tpool.killall`` other than as a statement of its own.
+
+``tpool.killall()`` as a statement is removed: asyncio's default executor is shut down with
+its loop, and a forked child (where eventlet's callers killed the parent's threads) gets a
+fresh loop.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from greenshift.codemods.names import EventletIndex, EventletRef
 from greenshift.codemods.rename import RuntimeRenameCodemod
 
 EXECUTE = "eventlet.tpool.execute"
+KILLALL = "eventlet.tpool.killall"
 ASYNCIO: ImportSpec = ("asyncio", None)
 AWAITLET: ImportSpec = ("greenshift.runtime", "awaitlet")
 
@@ -40,8 +45,8 @@ NO_COUNTERPART: dict[str, str] = {
         "or to_thread from greenshift.runtime"
     ),
     "eventlet.tpool.killall": (
-        "remove it: asyncio's default executor is shut down with its loop "
-        "(loop.shutdown_default_executor())"
+        "call it as a statement of its own (greenshift removes it: asyncio's default "
+        "executor is shut down with its loop, and a forked child gets a fresh loop)"
     ),
     "eventlet.tpool.set_num_threads": (
         "give the loop a sized executor instead: "
@@ -70,19 +75,29 @@ class TpoolCodemod(RuntimeRenameCodemod):
             )
         return None
 
+    def _reset(self) -> None:
+        super()._reset()
+        self._removed: set[int] = set()
+
     def check(self, ref: EventletRef, index: EventletIndex) -> Problem | None:
+        if ref.api == KILLALL and _statement_call(ref):
+            return None  # removed (see leave_Expr)
         if ref.call is None or is_mocked(ref, self.context.scratch):
-            return super().check(
-                ref, index
-            )  # the runtime's function, by name  # a callback: the runtime's to_thread
+            # A callback, or a call a test double must reach: the runtime's to_thread.
+            return super().check(ref, index)
         return self.problem_with_use(ref) or self.problem_with_imports(ref)
 
     def imports_for(self, ref: EventletRef) -> Sequence[ImportSpec]:
+        if ref.api == KILLALL:
+            return ()
         if ref.call is None or is_mocked(ref, self.context.scratch):
             return super().imports_for(ref)
         return (ASYNCIO,) if ref.in_async else (ASYNCIO, AWAITLET)
 
     def rewrite(self, ref: EventletRef, node: cst.CSTNode) -> cst.CSTNode:
+        if ref.api == KILLALL:
+            self._removed.add(id(ref.path[-3]))
+            return node
         if ref.call is None or is_mocked(ref, self.context.scratch):
             return super().rewrite(ref, node)
         assert isinstance(node, cst.Call)
@@ -99,6 +114,22 @@ class TpoolCodemod(RuntimeRenameCodemod):
         return cst.Call(
             func=cst.Name("awaitlet"), args=[cst.Arg(to_thread)], lpar=node.lpar, rpar=node.rpar
         )
+
+    def leave_Expr(
+        self, original_node: cst.Expr, updated_node: cst.Expr
+    ) -> cst.Expr | cst.RemovalSentinel:
+        if id(original_node) in self._removed:
+            return cst.RemoveFromParent()
+        return updated_node
+
+
+def _statement_call(ref: EventletRef) -> bool:
+    return (
+        ref.call is not None
+        and len(ref.path) >= 3
+        and isinstance(ref.path[-3], cst.Expr)
+        and ref.path[-3].value is ref.call
+    )
 
 
 def _function_comes_first(call: cst.Call) -> bool:

@@ -323,7 +323,9 @@ def test_noops(source: str) -> None:
 
 LEFT_AS_IS = [
     pytest.param("from eventlet import tpool\n\np = tpool.Proxy(conn)\n", "GS120", id="Proxy"),
-    pytest.param("from eventlet import tpool\n\ntpool.killall()\n", "GS120", id="killall"),
+    pytest.param(
+        "from eventlet import tpool\n\nstop = tpool.killall\n", "GS120", id="killall as a value"
+    ),
     pytest.param(
         "from eventlet import tpool\n\ntpool.set_num_threads(4)\n", "GS120", id="set_num_threads"
     ),
@@ -359,9 +361,18 @@ def test_left_as_is_with_a_diagnostic(source: str, code: str) -> None:
 
 
 def test_annotate_writes_the_hint() -> None:
-    result = run("from eventlet import tpool\n\ntpool.killall()\n", annotate=True, **ONLY)
+    result = run("from eventlet import tpool\n\ntpool.Proxy(c)\n", annotate=True, **ONLY)
     assert result.output is not None
-    assert result.output.decode().splitlines()[2].startswith("# greenshift: GS120 remove it")
+    assert result.output.decode().splitlines()[2].startswith("# greenshift: GS120 call the")
+
+
+def test_killall_as_a_statement_is_removed() -> None:
+    # asyncio's default executor goes with its loop; a forked child gets a fresh loop.
+    check_transformed(
+        "import os\nfrom eventlet import tpool\n\nif os.fork() == 0:\n    tpool.killall()\n",
+        "import os\n\nif os.fork() == 0:\n    pass\n",
+        **ONLY,
+    )
 
 
 def test_scan_names_the_codemod_or_the_code() -> None:
