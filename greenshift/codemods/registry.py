@@ -29,6 +29,7 @@ CODEMODS: dict[str, str] = {
     "monkey_patch": "greenshift.codemods.monkey_patch:MonkeyPatchCodemod",
     "mock_targets": "greenshift.codemods.mock_targets:MockTargetsCodemod",
     "reexports": "greenshift.codemods.reexports:ReexportsCodemod",
+    "leftover_imports": "greenshift.codemods.leftover_imports:LeftoverImportsCodemod",
 }
 
 

@@ -26,6 +26,7 @@ from greenshift.codemods.annotate import Annotator
 from greenshift.codemods.base import INDEX_KEY, EventletCodemod
 from greenshift.codemods.depth.model import ModuleFacts
 from greenshift.codemods.inventory import Use, survey
+from greenshift.codemods.leftover_imports import ORIGINAL_KEY
 from greenshift.codemods.mock_targets import DOUBLES, DOUBLES_KEY, MOCKED_KEY
 from greenshift.codemods.monkey_patch import ORIGINAL_PREFIX, ORIGINALS_KEY
 from greenshift.codemods.names import EventletIndex, set_project_aliases
@@ -133,6 +134,7 @@ def _transform(
             (use.path, use.problem.code, use.problem.hint) for use in findings if use.problem
         )
         tree = tree.visit(annotator)
+        scratch[ORIGINAL_KEY] = tree  # comments alone convert nothing
     tree, converted = _inline(tree, index, codemods)
     if options.depth >= 1:
         depth = _depth(tree, module, source.text, display, options)
@@ -198,6 +200,7 @@ def _scratch(module: cst.Module, index: EventletIndex, options: Options) -> dict
     """What every codemod of one file shares: the index, and what the project patched."""
     return {
         INDEX_KEY: (module, index),
+        ORIGINAL_KEY: module,
         PATCHING_KEY: Patching(options.patched, options.keep_patching),
         MOCKED_KEY: options.mocked,
         SELECTED_KEY: frozenset(registry.select_names(options.select, options.ignore)),
