@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from .certs import make_self_signed
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -45,3 +47,49 @@ def test_context_settings_work_once_ssl_is_patched() -> None:
         "TLSv1_3",
         "True",
     ]
+
+
+def test_a_patched_context_wraps_a_server_and_a_client_socket(tmp_path: Path) -> None:
+    cert, key = make_self_signed(tmp_path)
+    code = textwrap.dedent(
+        f"""
+        import greenshift.runtime
+        greenshift.runtime.monkey_patch()
+        import socket, ssl
+        cert, key = {cert!r}, {key!r}
+        server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        server_context.load_cert_chain(cert, key)
+        client_context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        client_context.check_hostname = False
+        client_context.verify_mode = ssl.CERT_NONE
+
+        def main():
+            listener = socket.socket()
+            listener.bind(("127.0.0.1", 0))
+            listener.listen()
+            server = server_context.wrap_socket(listener, server_side=True)
+            answer = []
+
+            def serve():
+                conn, _ = server.accept()
+                answer.append(conn.recv(5))
+                conn.sendall(b"pong!")
+                conn.close()
+
+            thread = greenshift.runtime.spawn(serve)
+            client = client_context.wrap_socket(
+                socket.create_connection(server.getsockname())
+            )
+            client.sendall(b"ping!")
+            reply = client.recv(5)
+            thread.wait()
+            return isinstance(client, ssl.SSLSocket), answer[0], reply
+
+        print(greenshift.runtime.run(main))
+        """
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "(True, b'ping!', b'pong!')"

@@ -22,9 +22,11 @@ create_default_context = _net_ssl.create_default_context
 _create_default_https_context = _net_ssl.create_default_context
 wrap_socket = _net_ssl.wrap_socket
 
+# Not SSLSocket: the standard SSLSocket._create calls super(SSLSocket, self) with the
+# module's SSLSocket, which would then be this subclass; the patched SSLContext already makes
+# every socket a GreenSSLSocket (an SSLSocket, for isinstance checks).
 __patched__ = [
     "SSLContext",
-    "SSLSocket",
     "_create_default_https_context",
     "create_default_context",
     "wrap_socket",
