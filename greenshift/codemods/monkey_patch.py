@@ -20,8 +20,10 @@ Rewrites:
   the standard library, a name bound to something else, a module now green).
 - ``import __original_module_x as y`` (the originals eventlet keeps in ``sys.modules``)
   becomes ``import x as y``.
-- ``eventlet.patcher.is_monkey_patched(m)`` becomes ``True`` if the project's patch covered
-  ``m`` (its modules now use the runtime's cooperative ones), else ``False``.
+- ``eventlet.patcher.is_monkey_patched(m)`` becomes ``False``: nothing is patched once the
+  program runs on the runtime (its drop-ins are imported, not patched in), and the code such
+  a check guards is the eventlet-only path (eventlet's executor, ``tpool``) that would bring
+  eventlet back.
 
 With ``--keep-patching`` (a transitional step, for projects whose dependencies still rely
 on global patching): ``monkey_patch(...)``, ``patcher.original(...)`` and
@@ -320,8 +322,7 @@ class MonkeyPatchCodemod(EventletCodemod):
             self._removed.add(id(ref.path[-3]))  # its statement goes in leave_Expr
             return node
         if ref.api == IS_MONKEY_PATCHED:
-            patched = _patched_module(node) in self._current().flags
-            return cst.Name("True" if patched else "False", lpar=node.lpar, rpar=node.rpar)
+            return cst.Name("False", lpar=node.lpar, rpar=node.rpar)
         name = self._plain_module(ref)
         if name is not None:
             return cst.Name(name, lpar=node.lpar, rpar=node.rpar)
@@ -368,17 +369,6 @@ def _offloaded(ref: EventletRef, node: cst.Call) -> cst.BaseExpression:
     return cst.Call(
         func=cst.Name("awaitlet"), args=[cst.Arg(to_thread)], lpar=node.lpar, rpar=node.rpar
     )
-
-
-def _patched_module(call: cst.Call) -> str | None:
-    """The flag ``is_monkey_patched(m)`` asks about: a string, or a module's name."""
-    (arg,) = call.args
-    value = arg.value
-    if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
-        evaluated = value.evaluated_value
-        return evaluated if isinstance(evaluated, str) else None
-    name = dotted_name(value)
-    return name.rsplit(".", 1)[-1] if name else None
 
 
 def _dotted(qualname: str) -> cst.BaseExpression:

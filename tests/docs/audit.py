@@ -115,7 +115,7 @@ CALLED = {
         "the module itself (`greenshift.runtime.patcher.original` with `--keep-patching`)"
     ),
     "eventlet.patcher.is_monkey_patched": (
-        "`True` or `False`: whether the project's patch covered it "
+        "`False`: nothing is patched on the runtime "
         "(`greenshift.runtime.patcher.is_monkey_patched` with `--keep-patching`)"
     ),
 }
