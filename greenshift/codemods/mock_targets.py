@@ -5,7 +5,8 @@ Tests patch eventlet by name: ``mock.patch("eventlet.spawn")``,
 socket")``, pytest's ``monkeypatch.setattr("eventlet.sleep", ...)``. After conversion the
 code under test looks those names up in ``greenshift.runtime``, so:
 
-- the target becomes the runtime's: ``mock.patch("greenshift.runtime.spawn")``,
+- the target becomes the runtime's (also for another library's eventlet object that
+  ``wrappers`` converts, ``"oslo_utils.eventletutils.EventletEvent.wait"``): ``mock.patch("greenshift.runtime.spawn")``,
   ``mock.patch.object(greenshift.runtime.net, "listen")``,
   ``"greenshift.runtime.net.socket.socket"``;
 - so that the double still reaches the code, the engine first collects the names the
@@ -145,7 +146,7 @@ class MockTargetsCodemod(EventletCodemod):
         the converted code now calls on a ``greenshift.runtime.green`` module."""
         strings = [(string.node, string.api, string.path) for string in index.strings]
         greens = self._greens()
-        if greens and self.context.scratch.get(DOUBLES_KEY, True):
+        if self.context.scratch.get(DOUBLES_KEY, True):
             strings += _stdlib_targets(index.module, greens)
         return [
             EventletRef(
@@ -179,6 +180,9 @@ class MockTargetsCodemod(EventletCodemod):
 
     def _target(self, ref: EventletRef) -> str | None:
         if isinstance(ref.node, cst.SimpleString):
+            wrapped = _wrapped_target(ref.api)
+            if wrapped is not None:
+                return wrapped
             if not ref.api.startswith("eventlet."):
                 greens = self._greens()
                 module, rest = split_green(ref.api, greens)  # type: ignore[misc]
@@ -250,9 +254,21 @@ class _StdlibTargets(cst.CSTVisitor):
         self.path.append(node)
         if isinstance(node, cst.SimpleString) and "." in node.value:
             value = node.evaluated_value
-            if isinstance(value, str) and is_green_covered(value, self.greens):
+            if isinstance(value, str) and (
+                is_green_covered(value, self.greens) or _wrapped_target(value) is not None
+            ):
                 self.found.append((node, value, tuple(self.path)))
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         self.path.pop()
+
+
+def _wrapped_target(name: str) -> str | None:
+    """What replaces another library's eventlet object (``wrappers``) and its attributes."""
+    from greenshift.codemods.wrappers import WRAPPED
+
+    for wrapped, target in WRAPPED.items():
+        if name == wrapped or name.startswith(wrapped + "."):
+            return target + name[len(wrapped) :]
+    return None

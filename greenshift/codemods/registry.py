@@ -27,6 +27,7 @@ CODEMODS: dict[str, str] = {
     "green_modules": "greenshift.codemods.green_modules:GreenModulesCodemod",
     "green_stdlib": "greenshift.codemods.green_stdlib:GreenStdlibCodemod",
     "monkey_patch": "greenshift.codemods.monkey_patch:MonkeyPatchCodemod",
+    "wrappers": "greenshift.codemods.wrappers:WrappersCodemod",
     "mock_targets": "greenshift.codemods.mock_targets:MockTargetsCodemod",
     "reexports": "greenshift.codemods.reexports:ReexportsCodemod",
     "leftover_imports": "greenshift.codemods.leftover_imports:LeftoverImportsCodemod",

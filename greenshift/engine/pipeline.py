@@ -32,6 +32,7 @@ from greenshift.codemods.monkey_patch import ORIGINAL_PREFIX, ORIGINALS_KEY
 from greenshift.codemods.names import EventletIndex, set_project_aliases
 from greenshift.codemods.patched_stdlib import PATCHING_KEY, SELECTED_KEY, Patching
 from greenshift.codemods.positions import locate, locate_and_render
+from greenshift.codemods.wrappers import wraps_eventlet
 from greenshift.engine.diagnostics import Diagnostic
 from greenshift.engine.diff import unified_diff
 from greenshift.engine.discovery import SourceFile
@@ -103,6 +104,7 @@ def _transform(
             depth_candidate(data, options, display)
             or patch_candidate(data, options)
             or b"__original_module_" in data
+            or wraps_eventlet(data)
         ):
             return FileResult(display, UNCHANGED)
     scratch = _scratch(module, index, options)
