@@ -269,7 +269,12 @@ def install_greenshift(python: Path) -> None:
         check=True,
         capture_output=True,
     )
-    run([python, "-m", "pip", "install", "-q", "greenlet>=3.0", "h11>=0.14"], check=True)
+    # The runtime's own requirements; the codemods' (libcst, typer) stay out of the project.
+    run(
+        [python, "-m", "pip", "install", "-q", "greenlet>=3.0", "h11>=0.14"],
+        check=True,
+        capture_output=True,
+    )
 
 
 def eventlet_version(python: Path) -> str | None:
@@ -387,6 +392,10 @@ def run_suite(
         for proc, part, out, stem, stderr in procs:
             _wait(proc, out, timeout)
             stderr.close()
+            try:  # workers a test forked and left behind must not hold ports for the next
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
             events = _read_events(out)
             started: str | None = None
             done = False
