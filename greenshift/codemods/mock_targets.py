@@ -38,6 +38,7 @@ from greenshift.codemods.patched_stdlib import (
     is_green_covered,
     split_green,
 )
+from greenshift.codemods.wrappers import WRAPS_KEY
 
 MOCKED_KEY = "greenshift.mocked"
 #: set by the engine: whether the file's text names a double at all
@@ -146,7 +147,8 @@ class MockTargetsCodemod(EventletCodemod):
         the converted code now calls on a ``greenshift.runtime.green`` module."""
         strings = [(string.node, string.api, string.path) for string in index.strings]
         greens = self._greens()
-        if self.context.scratch.get(DOUBLES_KEY, True):
+        scratch = self.context.scratch
+        if scratch.get(DOUBLES_KEY, True) and (greens or scratch.get(WRAPS_KEY, True)):
             strings += _stdlib_targets(index.module, greens)
         return [
             EventletRef(

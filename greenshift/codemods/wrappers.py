@@ -27,6 +27,8 @@ WRAPPED: dict[str, str] = {
 }
 
 
+#: set by the engine: whether the file's text may use a wrapping library's name at all
+WRAPS_KEY = "greenshift.wraps"
 # The last part of each library module's name: every import form spells it.
 _MODULES = tuple({name.rsplit(".", 2)[-2].encode() for name in WRAPPED})
 
@@ -54,6 +56,8 @@ class WrappersCodemod(EventletCodemod):
         return bool(self.extra_refs(index))
 
     def extra_refs(self, index: EventletIndex) -> Sequence[EventletRef]:
+        if not self.context.scratch.get(WRAPS_KEY, True):
+            return ()
         wrapped = EventletIndex.build(index.module, _tracks)
         return [ref for ref in wrapped.refs if _wrapped_api(ref) is not None]
 

@@ -32,7 +32,7 @@ from greenshift.codemods.monkey_patch import ORIGINAL_PREFIX, ORIGINALS_KEY
 from greenshift.codemods.names import EventletIndex, set_project_aliases
 from greenshift.codemods.patched_stdlib import PATCHING_KEY, SELECTED_KEY, Patching
 from greenshift.codemods.positions import locate, locate_and_render
-from greenshift.codemods.wrappers import wraps_eventlet
+from greenshift.codemods.wrappers import WRAPS_KEY, wraps_eventlet
 from greenshift.engine.diagnostics import Diagnostic
 from greenshift.engine.diff import unified_diff
 from greenshift.engine.discovery import SourceFile
@@ -110,6 +110,7 @@ def _transform(
     scratch = _scratch(module, index, options)
     scratch[ORIGINALS_KEY] = ORIGINAL_PREFIX in source.text
     scratch[DOUBLES_KEY] = any(name in source.text for name in DOUBLES)
+    scratch[WRAPS_KEY] = wraps_eventlet(source.text.encode())
     codemods = [
         codemod(
             CodemodContext(filename=display, scratch=scratch),

@@ -13,6 +13,7 @@ never come here, so their runs cost what they always did.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -50,7 +51,11 @@ def project_facts(files: Sequence[tuple[str, bytes]]) -> ProjectFacts:
     flags: set[str] = set()
     mocked: set[str] = set()
     reexports: dict[str, str] = {}
-    doubles = [name.encode() for name in (*DOUBLES, "patch.object")]
+    # A double of an eventlet name spells it in a string, or patches an eventlet module.
+    doubled_pattern = re.compile(
+        rb"""(?:%s)\s*\(\s*(?:[rbu]?['"]eventlet\.|eventlet\b)"""
+        % b"|".join(re.escape(name.encode()) for name in (*DOUBLES, "object"))
+    )
     for display, data in files:
         try:
             text = Source.decode(data).text
@@ -60,7 +65,7 @@ def project_facts(files: Sequence[tuple[str, bytes]]) -> ProjectFacts:
             continue
         reexports.update(_module_level_eventlet(tree, module_name_for(display)))
         patches = b"monkey_patch" in data
-        doubled = any(name in data for name in doubles)
+        doubled = doubled_pattern.search(data) is not None
         if not (patches or doubled):
             continue
         try:
