@@ -16,9 +16,10 @@ from typing import Any
 from greenlet import GreenletExit, greenlet
 from greenlet import getcurrent as _getcurrent_greenlet
 
-from greenshift.runtime import bridge
+from greenshift.runtime import bridge, eventlet_hub
 from greenshift.runtime.bridge import sleep
 from greenshift.runtime.waiting import in_loop_callback
+from greenshift.runtime.worker import _exception_from
 
 __all__ = [
     "GreenThread",
@@ -198,20 +199,6 @@ def _print_exception(thread: GreenThread, exc: BaseException) -> None:
     traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
 
 
-def _exception_from(throw_args: tuple[Any, ...]) -> BaseException:
-    if not throw_args:
-        return GreenletExit()
-    kind = throw_args[0]
-    value = throw_args[1] if len(throw_args) > 1 else None
-    if isinstance(kind, BaseException):
-        return kind
-    if isinstance(value, BaseException):
-        return value
-    if value is None:
-        return kind()
-    return kind(*value) if isinstance(value, tuple) else kind(value)
-
-
 def kill(g: GreenThread | greenlet, *throw_args: Any) -> None:
     """Raise GreenletExit (or `throw_args`) in green thread `g` where it waits, as eventlet
     does (the parameter is named as eventlet's).
@@ -221,7 +208,10 @@ def kill(g: GreenThread | greenlet, *throw_args: Any) -> None:
     """
     thread = g
     if not isinstance(thread, GreenThread):
-        thread.throw(*throw_args)
+        # An eventlet greenthread (or another greenlet): eventlet's kill, which also has
+        # the killer switched back, where eventlet's hub runs on this thread's loop.
+        if not eventlet_hub.kill_greenlet(thread, *throw_args):
+            thread.throw(*throw_args)
         return
     if thread._finished:
         return

@@ -136,6 +136,12 @@ CASES: dict[str, tuple[bytes, tuple[str, ...], bool]] = {
         ("POST", "POST"),
         True,
     ),
+    "http/1.1 without host": (
+        b"GET /environ?no-host HTTP/1.1\r\nAccept: */*\r\n\r\n"
+        + request("POST", "/echo", body=b"next request"),
+        ("GET", "POST"),
+        True,
+    ),
     "error before headers": (request("GET", "/error-before-headers"), ("GET",), False),
     # Malformed request lines are not compared: eventlet answers them HTTP/0.9-style (a
     # body with no status line); test_wsgi.py checks greenshift's 400/505 answers.

@@ -78,13 +78,14 @@ def listen(
             try:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
             except OSError as exc:
-                if exc.errno not in (errno.EINVAL, errno.ENOPROTOOPT):
-                    raise
-                warnings.warn(
-                    "socket.SO_REUSEPORT is defined but not supported on this system.",
-                    ReusePortUnavailableWarning,
-                    stacklevel=2,
-                )
+                # Ignored, as eventlet ignores it: an AF_UNIX path has no ports
+                # (EOPNOTSUPP), and some platforms define the option without supporting it.
+                if exc.errno in (errno.EINVAL, errno.ENOPROTOOPT):
+                    warnings.warn(
+                        "socket.SO_REUSEPORT is defined but not supported on this system.",
+                        ReusePortUnavailableWarning,
+                        stacklevel=2,
+                    )
         sock.bind(addr)
         sock.listen(backlog)
     except BaseException:

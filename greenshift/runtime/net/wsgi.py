@@ -231,6 +231,8 @@ class HttpProtocol:
         self.request_headers: Any = ()
         self.server_address = addr_to_host_port(self.socket.getsockname())
         self._fed = 0  # bytes received while waiting for the current request's head
+        self._head_data: list[bytes] = []  # and those bytes (see `_without_host`)
+        self._host_added = False
         self._line_checked = False
         self._framing: tuple[bool, int | None] = (False, None)  # chunked?, Content-Length
         self.handle()
@@ -268,6 +270,7 @@ class HttpProtocol:
             conn.receive_data(data)
             if idle and data:
                 self._fed += len(data)
+                self._head_data.append(data)
                 self._check_request_line(conn)
 
     def _check_request_line(self, conn: Any) -> None:
@@ -330,6 +333,7 @@ class HttpProtocol:
         data, closed = previous.trailing_data
         if data:
             conn.receive_data(data)
+            self._head_data.append(bytes(data))
         if closed:
             conn.receive_data(b"")
             self.peer_closed = True
@@ -337,6 +341,8 @@ class HttpProtocol:
 
     def _read_request(self) -> Any:
         """The next h11.Request, or None when the connection should end."""
+        self._head_data = []
+        self._host_added = False
         conn = self._next_parser()
         self._fed = 0
         self._line_checked = False
@@ -348,10 +354,17 @@ class HttpProtocol:
                     self.peer_closed = True
                 conn.receive_data(data)
                 self._fed = len(data)
+                self._head_data.append(data)
                 self._check_request_line(conn)
-            event = self.next_event(idle=True)
+            try:
+                event = self.next_event(idle=True)
+            except h11.RemoteProtocolError as exc:
+                if "Missing mandatory Host" not in str(exc):
+                    raise
+                event = self._without_host()
+            self._head_data = []  # not kept while the request is served
         except h11.RemoteProtocolError as exc:
-            self._reject(self._status_for(exc, conn))
+            self._reject(self._status_for(exc, self.h11))
             return None
         except _RequestLineTooLong:
             self._reject(414)
@@ -359,6 +372,22 @@ class HttpProtocol:
         if type(event) is not h11.Request:
             return None  # ConnectionClosed: the client is done
         return event
+
+    def _without_host(self) -> Any:
+        """Parse the head again with an empty Host header added: eventlet serves an
+        HTTP/1.1 request without Host (h11 refuses it), and real clients rely on that.
+        The added header is left out of the environ."""
+        data = b"".join(self._head_data)
+        end = data.find(b"\n") + 1
+        conn = self.h11 = h11.Connection(
+            h11.SERVER,
+            max_incomplete_event_size=MAX_TOTAL_HEADER_SIZE + self.server.url_length_limit,
+        )
+        conn.receive_data(data[:end] + b"Host: \r\n" + data[end:])
+        if self.peer_closed:
+            conn.receive_data(b"")
+        self._host_added = True
+        return self.next_event(idle=True)
 
     def _status_for(self, exc: h11.RemoteProtocolError, conn: Any) -> int:
         status = exc.error_status_hint
@@ -386,6 +415,8 @@ class HttpProtocol:
             self._reject(505)
             return False
         self.request_headers = request.headers
+        if self._host_added:
+            self.request_headers = [(n, v) for n, v in request.headers if n != b"host"]
         method = request.method.decode("ascii")
         target = request.target.decode("latin-1")
         self.request_version = version = "HTTP/" + request.http_version.decode("ascii")
@@ -431,6 +462,8 @@ class HttpProtocol:
         raw = []
         total = 0
         for name_bytes, value_bytes in request.headers.raw_items():
+            if self._host_added and name_bytes.lower() == b"host":
+                continue  # added for h11 (see `_without_host`)
             size = len(name_bytes) + len(value_bytes) + 4
             total += size
             if size > MAX_HEADER_LINE or total > MAX_TOTAL_HEADER_SIZE:

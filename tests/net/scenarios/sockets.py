@@ -373,3 +373,50 @@ def scenario_nonblocking_mode(api: Any, trace: Trace) -> None:
     conn.close()
     client.close()
     server.close()
+
+
+def scenario_listen_on_a_unix_path(api: Any, trace: Trace) -> None:
+    # eventlet's listen sets SO_REUSEPORT on any family and ignores its failure, so a
+    # socket on an AF_UNIX path listens (real servers rely on it).
+    import os
+    import socket
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, "server.sock")
+        server = api.listen(path, family=socket.AF_UNIX)
+        trace("listening on the path", os.path.exists(path))
+
+        def reply(conn: Any) -> None:
+            conn.sendall(conn.recv(16) + b" back")
+
+        thread = _accept_one(api, server, reply)
+        client = api.connect(path, family=socket.AF_UNIX)
+        client.sendall(b"unix")
+        trace("reply", client.recv(32))
+        client.close()
+        thread.wait()
+        server.close()
+
+
+def scenario_listen_and_connect_options(api: Any, trace: Trace) -> None:
+    import socket
+
+    server = api.listen(LOCAL, reuse_addr=False, reuse_port=False, backlog=1)
+    trace("reuse_addr off", server.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR))
+    if hasattr(socket, "SO_REUSEPORT"):
+        trace("reuse_port off", server.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT))
+    fixed = api.listen(LOCAL)
+    trace("reuse_addr on", fixed.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR) != 0)
+    fixed.close()
+
+    def reply(conn: Any) -> None:
+        conn.sendall(repr(conn.getpeername()[0]).encode())
+
+    thread = _accept_one(api, server, reply)
+    client = api.connect(server.getsockname(), bind=("127.0.0.1", 0))
+    trace("bound before connecting", client.getsockname()[0])
+    trace("server saw", client.recv(64))
+    client.close()
+    thread.wait()
+    server.close()
