@@ -2,13 +2,15 @@
 
 Every blocking primitive chooses at call time, from `context()`:
 
-- `GREEN`: a runtime green thread (a worker's job, task-less or with a task): only that
-  green thread waits, on an asyncio future, while the loop runs the others;
+- `GREEN`: a runtime green thread (a worker's job, task-less or with a task), or a
+  greenthread of eventlet's hub, which then runs on the runtime's loop: only that green
+  thread waits, on an asyncio future, while the loop runs the others;
 - `CLIENT`: plain sync code of a thread whose runtime loop exists (a script or a test
   that spawned green threads): it waits through `awaitlet`, which runs the loop meanwhile,
   as eventlet's hub ran its greenthreads while the main greenlet waited;
-- `REAL`: a thread that never used the runtime (a thread pool's worker, a library's
-  thread): the real primitive blocks the OS thread, and no loop is ever created there;
+- `REAL`: a thread that never used the runtime nor eventlet (a thread pool's worker, a
+  library's thread): the real primitive blocks the OS thread, and no loop is ever created
+  there (where eventlet's hub schedules the thread, the runtime takes over instead);
 - `LOOP`: code the event loop runs directly (a callback, a coroutine outside any green
   thread): what can complete at once does, and a wait raises `LoopBlockingError`, since
   blocking the loop would also stop whatever would end the wait.
@@ -21,6 +23,7 @@ from __future__ import annotations
 import _thread
 import asyncio
 import importlib
+import sys
 from typing import Any, NoReturn
 
 from greenlet import getcurrent
@@ -64,6 +67,7 @@ def _bridge_internal(name: str, home: str) -> Any:
 Worker = _bridge_internal("_Worker", "worker")  # a green thread's greenlet (one per job at a time)
 _state = _bridge_internal("_state", "state")  # per OS thread: its loop (`loop`), its client
 _get_running_loop = asyncio._get_running_loop
+_modules = sys.modules
 real_get_ident = _thread.get_ident
 
 
@@ -72,19 +76,40 @@ class LoopBlockingError(AwaitletContextError):
 
 
 def context() -> str:
-    """`GREEN`, `CLIENT`, `REAL` or `LOOP`: how the caller may wait (see the module)."""
+    """`GREEN`, `CLIENT`, `REAL` or `LOOP`: how the caller may wait (see the module). The
+    order of the questions is `awaitlet`'s, which the waits go through."""
     current = getcurrent()
     if type(current) is Worker:
         return GREEN
+    state = _state
     running = _get_running_loop()
-    if running is None:
-        loop = _state.loop
-        return REAL if loop is None or loop.is_closed() else CLIENT
-    if current is _state.client and running is _state.loop:
-        return CLIENT  # nested in the client's own stepping
+    if current is state.client and (running is None or running is state.loop):
+        return CLIENT  # plain code, or nested in the client's own stepping
     if getattr(current, "__sqlalchemy_greenlet_provider__", False):
         return GREEN  # SQLAlchemy's greenlet_spawn: awaitlet hands its driver the future
-    return LOOP
+    if "eventlet.hubs" in _modules and _eventlet_schedules_this_thread():
+        # The runtime takes the thread over, with eventlet's hub on its loop, so that
+        # eventlet's greenthreads run while this one waits.
+        from greenshift.runtime import eventlet_hub
+
+        if state.eventlet is None:
+            eventlet_hub.claim_thread()
+        if current is state.client:
+            return CLIENT
+        if eventlet_hub.is_greenthread(current):
+            return GREEN
+        running = _get_running_loop()
+    if running is not None:
+        return LOOP
+    loop = state.loop
+    if state.eventlet is None and (loop is None or loop.is_closed()):
+        return REAL  # a thread that never used the runtime (nor eventlet)
+    return CLIENT
+
+
+def _eventlet_schedules_this_thread() -> bool:
+    hubs = _modules["eventlet.hubs"]
+    return getattr(hubs._threadlocal, "hub", None) is not None
 
 
 class _LoopBlocking(_thread._local):
