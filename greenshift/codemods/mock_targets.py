@@ -149,7 +149,10 @@ class MockTargetsCodemod(EventletCodemod):
         greens = self._greens()
         scratch = self.context.scratch
         if scratch.get(DOUBLES_KEY, True) and (greens or scratch.get(WRAPS_KEY, True)):
-            strings += _stdlib_targets(index.module, greens)
+            patching = scratch.get(PATCHING_KEY)
+            strings += _stdlib_targets(
+                index.module, greens, patching if isinstance(patching, Patching) else None
+            )
         return [
             EventletRef(
                 node=node,
@@ -182,7 +185,8 @@ class MockTargetsCodemod(EventletCodemod):
 
     def _target(self, ref: EventletRef) -> str | None:
         if isinstance(ref.node, cst.SimpleString):
-            wrapped = _wrapped_target(ref.api)
+            patching = self.context.scratch.get(PATCHING_KEY)
+            wrapped = _wrapped_target(ref.api, patching if isinstance(patching, Patching) else None)
             if wrapped is not None:
                 return wrapped
             if not ref.api.startswith("eventlet."):
@@ -237,18 +241,20 @@ class MockTargetsCodemod(EventletCodemod):
 
 
 def _stdlib_targets(
-    module: cst.Module, greens: dict[str, GreenModule]
+    module: cst.Module, greens: dict[str, GreenModule], patching: Patching | None
 ) -> list[tuple[cst.SimpleString, str, tuple[cst.CSTNode, ...]]]:
-    """Strings naming a covered function of a converted module (``"time.sleep"``)."""
-    finder = _StdlibTargets(greens)
+    """Strings naming a covered function of a converted module (``"time.sleep"``), or
+    another library's eventlet object (``wrappers``)."""
+    finder = _StdlibTargets(greens, patching)
     module.visit(finder)
     return finder.found
 
 
 class _StdlibTargets(cst.CSTVisitor):
-    def __init__(self, greens: dict[str, GreenModule]) -> None:
+    def __init__(self, greens: dict[str, GreenModule], patching: Patching | None) -> None:
         super().__init__()
         self.greens = greens
+        self.patching = patching
         self.path: list[cst.CSTNode] = []
         self.found: list[tuple[cst.SimpleString, str, tuple[cst.CSTNode, ...]]] = []
 
@@ -257,7 +263,8 @@ class _StdlibTargets(cst.CSTVisitor):
         if isinstance(node, cst.SimpleString) and "." in node.value:
             value = node.evaluated_value
             if isinstance(value, str) and (
-                is_green_covered(value, self.greens) or _wrapped_target(value) is not None
+                is_green_covered(value, self.greens)
+                or _wrapped_target(value, self.patching) is not None
             ):
                 self.found.append((node, value, tuple(self.path)))
         return True
@@ -266,11 +273,11 @@ class _StdlibTargets(cst.CSTVisitor):
         self.path.pop()
 
 
-def _wrapped_target(name: str) -> str | None:
+def _wrapped_target(name: str, patching: Patching | None = None) -> str | None:
     """What replaces another library's eventlet object (``wrappers``) and its attributes."""
-    from greenshift.codemods.wrappers import WRAPPED
+    from greenshift.codemods.wrappers import wrapped as wrapped_names
 
-    for wrapped, target in WRAPPED.items():
+    for wrapped, target in wrapped_names(patching or Patching()).items():
         if name == wrapped or name.startswith(wrapped + "."):
             return target + name[len(wrapped) :]
     return None

@@ -34,3 +34,18 @@ def test_its_test_doubles_follow() -> None:
 
 def test_a_name_of_the_same_spelling_elsewhere_is_left_alone() -> None:
     check_noop("from mylib import eventletutils\n\neventletutils.EventletEvent()\n", depth=0)
+
+
+def test_a_name_that_was_eventlet_only_under_the_patch() -> None:
+    # eventletutils.Event() gave an EventletEvent where the program monkey-patched: in the
+    # project whose patch is removed it is the drop-in's Event, as the project's threads are.
+    source = "from oslo_utils import eventletutils\n\nready = eventletutils.Event()\n"
+    check_transformed(
+        source,
+        "import greenshift.runtime.green.threading\nfrom oslo_utils import eventletutils\n\n"
+        "ready = greenshift.runtime.green.threading.Event()\n",
+        depth=0,
+        patched=frozenset({"thread"}),
+    )
+    check_noop(source, depth=0)
+    check_noop(source, depth=0, patched=frozenset({"thread"}), keep_patching=True)
