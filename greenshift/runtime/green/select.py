@@ -1,9 +1,10 @@
 """`select` with a cooperative `select()`, and without `poll`, `epoll`, `kqueue`, `devpoll`.
 
-`select()` returns at once what is ready now (as the standard one does; eventlet always
-waited for its hub's next poll); otherwise a green thread waits for the first descriptor
-to be ready with the loop's `add_reader`/`add_writer`, and gets every descriptor that the
-loop found ready in the same poll (eventlet returned only the first). The error list is
+In a green thread, `select()` first yields one turn of the loop, as every call of
+eventlet's waited for its hub's next poll, so that a loop around it lets the others run;
+then it returns what is ready, or waits for the first descriptor to be ready with the
+loop's `add_reader`/`add_writer`, and gets every descriptor that the loop found ready in
+the same poll (eventlet returned only the first). The error list is
 checked when called but not watched while waiting, as in eventlet. A thread that never used
 the runtime gets the real `select()`; code the event loop runs directly gets
 `LoopBlockingError` when it would have to wait. The polling objects are removed, as
@@ -16,7 +17,16 @@ import select as _real_select_module
 from collections.abc import Iterable
 from typing import Any
 
-from greenshift.runtime.green._context import CLIENT, GREEN, REAL, block, get_loop, wait_kind
+from greenshift.runtime.bridge import sleep
+from greenshift.runtime.green._context import (
+    CLIENT,
+    GREEN,
+    REAL,
+    block,
+    context,
+    get_loop,
+    wait_kind,
+)
 from greenshift.runtime.green._fd import watch
 
 __patched__ = ["select"]
@@ -46,6 +56,14 @@ def select(
     condition, for at most `timeout` seconds (see the module)."""
     rlist, wlist, xlist = list(rlist), list(wlist), list(xlist)
     seconds = _checked_timeout(timeout)
+    kind = context()
+    if kind is REAL:
+        return _real_select(rlist, wlist, xlist, seconds)
+    if kind is GREEN or kind is CLIENT:
+        # Every select is a turn of the loop, as it was a switch to eventlet's hub: a loop
+        # around select() (an I/O thread's main loop) lets the other green threads run
+        # even when its descriptors are always ready.
+        sleep(0)
     # The real call at once: it checks the descriptors exactly, and finds what is ready.
     ready = _real_select(rlist, wlist, xlist, 0)
     if ready[0] or ready[1] or ready[2] or seconds == 0:

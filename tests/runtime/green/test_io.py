@@ -303,3 +303,28 @@ def test_socket_and_ssl_reexport_the_runtime_networking() -> None:
     assert ssl.PROTOCOL_TLS_CLIENT == __import__("ssl").PROTOCOL_TLS_CLIENT
     for module in (socket, ssl):
         assert all(getattr(module, name, None) is not None for name in module.__patched__)
+
+
+def test_a_loop_around_select_lets_the_others_run() -> None:
+    # An I/O thread's loop around select() on a descriptor that is always ready (a closed
+    # peer) must still let the green thread that stops it run, as under eventlet's hub.
+    from greenshift.runtime import run
+
+    def main() -> int:
+        a, b = real_socket.socketpair()
+        b.close()  # a is readable from now on
+        stop, rounds = [], [0]
+
+        def io_loop() -> None:
+            while not stop:
+                select.select([a], [], [], 1.0)
+                rounds[0] += 1
+
+        thread = spawn(io_loop)
+        sleep(0.01)
+        stop.append(True)  # this thread runs although io_loop never waits
+        thread.wait()
+        a.close()
+        return rounds[0]
+
+    assert run(main) > 0
