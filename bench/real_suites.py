@@ -534,24 +534,27 @@ def convert(
     return tree, diagnostics, summary
 
 
+def eventlet_import_lines(path: Path) -> set[int]:
+    """The lines of ``path`` that import eventlet (in any scope)."""
+    try:
+        module = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return set()
+    lines = set()
+    for node in ast.walk(module):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module]
+        if any(name == "eventlet" or name.startswith("eventlet.") for name in names):
+            lines.add(node.lineno)
+    return lines
+
+
 def eventlet_importers(tree: Path, package: str) -> list[Path]:
     """Files of ``package`` that still import eventlet (in any scope)."""
-    found = []
-    for path in sorted((tree / package).rglob("*.py")):
-        try:
-            module = ast.parse(path.read_bytes())
-        except (SyntaxError, ValueError):
-            continue
-        for node in ast.walk(module):
-            names: list[str] = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                names = [node.module]
-            if any(name == "eventlet" or name.startswith("eventlet.") for name in names):
-                found.append(path)
-                break
-    return found
+    return [path for path in sorted((tree / package).rglob("*.py")) if eventlet_import_lines(path)]
 
 
 # -- explain failures -----------------------------------------------------------------------
@@ -572,24 +575,11 @@ def _function_spans(path: Path, cache: dict[Path, list[tuple[int, int]]]) -> lis
     return cache[path]
 
 
-def _eventlet_import_lines(path: Path, cache: dict[Path, object]) -> set[int]:
+def _eventlet_import_lines(path: Path, cache: dict[Path, Any]) -> set[int]:
     key = Path(f"{path}::imports")
     if key not in cache:
-        lines: set[int] = set()
-        try:
-            module = ast.parse(path.read_bytes())
-        except (OSError, SyntaxError, ValueError):
-            module = None
-        for node in ast.walk(module) if module else ():
-            names: list[str] = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                names = [node.module]
-            if any(name == "eventlet" or name.startswith("eventlet.") for name in names):
-                lines.add(node.lineno)
-        cache[key] = lines  # type: ignore[assignment]
-    return cache[key]  # type: ignore[return-value]
+        cache[key] = eventlet_import_lines(path)
+    return cache[key]  # type: ignore[no-any-return]
 
 
 def explain(detail: str, diagnostics: Sequence[Diagnostic], tree: Path) -> list[Diagnostic]:

@@ -158,6 +158,7 @@ class EventletCodemod(VisitorBasedCodemodCommand):
         # comment lines above the removed ones, carried to what follows them.
         self._statements_out: dict[int, int] = {}
         self._orphan_lines: dict[int, Sequence[cst.EmptyLine]] = {}
+        self._removed_statements: set[int] = set()
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
@@ -217,6 +218,18 @@ class EventletCodemod(VisitorBasedCodemodCommand):
                     f"rename the local {local!r}, then rerun greenshift",
                 )
         return None
+
+    def remove_statement(self, ref: EventletRef) -> None:
+        """Remove the expression statement whose call ``ref`` is the callee of (an emptied
+        block gets ``pass``); its comments move to what follows it."""
+        self._removed_statements.add(id(ref.path[-3]))
+
+    def leave_Expr(
+        self, original_node: cst.Expr, updated_node: cst.Expr
+    ) -> cst.Expr | cst.RemovalSentinel:
+        if id(original_node) in self._removed_statements:
+            return cst.RemoveFromParent()
+        return updated_node
 
     # -- the transform -----------------------------------------------------------------
 

@@ -41,6 +41,7 @@ from greenshift.codemods.patched_stdlib import (
     is_green_covered,
     split_green,
 )
+from greenshift.codemods.syntax import comma_separated, dotted_expression
 
 
 def project_patching(context_scratch: dict[str, object], index: EventletIndex) -> Patching:
@@ -184,7 +185,7 @@ class _ImportRewriter(cst.CSTTransformer):
         target = self.rewrites.get(id(original_node))
         if target is None:
             return updated_node
-        return updated_node.with_changes(module=_dotted(target))
+        return updated_node.with_changes(module=dotted_expression(target))
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
@@ -211,7 +212,7 @@ class _ImportRewriter(cst.CSTTransformer):
                     cst.ImportAlias(name=cst.Name(name), asname=alias.asname)
                 )
             froms = [
-                cst.ImportFrom(module=_dotted(module), names=_commas(aliases))
+                cst.ImportFrom(module=dotted_expression(module), names=comma_separated(aliases))
                 for module, aliases in by_target.items()
             ]
             if kept:
@@ -224,16 +225,6 @@ class _ImportRewriter(cst.CSTTransformer):
         if not added:
             return first
         return cst.FlattenSentinel([first, *added])
-
-
-def _commas(aliases: Sequence[cst.ImportAlias]) -> list[cst.ImportAlias]:
-    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    return [
-        alias.with_changes(
-            comma=comma if position < len(aliases) - 1 else cst.MaybeSentinel.DEFAULT
-        )
-        for position, alias in enumerate(aliases)
-    ]
 
 
 def _semicolons(body: Sequence[cst.BaseSmallStatement]) -> list[cst.BaseSmallStatement]:
@@ -250,11 +241,3 @@ def _semicolons(body: Sequence[cst.BaseSmallStatement]) -> list[cst.BaseSmallSta
         else:
             out.append(small)
     return out
-
-
-def _dotted(qualname: str) -> cst.Attribute | cst.Name:
-    first, *rest = qualname.split(".")
-    expr: cst.Attribute | cst.Name = cst.Name(first)
-    for part in rest:
-        expr = cst.Attribute(value=expr, attr=cst.Name(part))
-    return expr

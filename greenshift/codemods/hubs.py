@@ -16,6 +16,7 @@ import libcst as cst
 
 from greenshift.codemods.base import EventletCodemod, Problem
 from greenshift.codemods.names import EventletIndex, EventletRef
+from greenshift.codemods.syntax import statement_call
 
 USE_HUB = "eventlet.hubs.use_hub"
 
@@ -25,13 +26,8 @@ class HubsCodemod(EventletCodemod):
     SUMMARY = "eventlet.hubs.use_hub(...) statements removed: the runtime always runs on asyncio"
     APIS = frozenset({USE_HUB})
 
-    def _reset(self) -> None:
-        super()._reset()
-        self._removed: set[int] = set()
-
     def check(self, ref: EventletRef, index: EventletIndex) -> Problem | None:
-        statement = ref.path[-3] if ref.call is not None and len(ref.path) >= 3 else None
-        if isinstance(statement, cst.Expr) and statement.value is ref.call:
+        if statement_call(ref):
             return None
         return Problem(
             "GS150",
@@ -41,12 +37,5 @@ class HubsCodemod(EventletCodemod):
         )
 
     def rewrite(self, ref: EventletRef, node: cst.CSTNode) -> cst.CSTNode:
-        self._removed.add(id(ref.path[-3]))  # its statement goes in leave_Expr
+        self.remove_statement(ref)
         return node
-
-    def leave_Expr(
-        self, original_node: cst.Expr, updated_node: cst.Expr
-    ) -> cst.Expr | cst.RemovalSentinel:
-        if id(original_node) in self._removed:
-            return cst.RemoveFromParent()
-        return updated_node

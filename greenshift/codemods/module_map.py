@@ -33,6 +33,7 @@ from greenshift.codemods.base import EventletCodemod, ImportSpec, Problem, impor
 from greenshift.codemods.mock_targets import is_mocked
 from greenshift.codemods.names import STAR_EXPORTS, EventletIndex, EventletRef, is_eventlet
 from greenshift.codemods.reports import unconvertible
+from greenshift.codemods.syntax import dotted_expression
 
 ASYNCIO: ImportSpec = ("asyncio", None)
 AWAITLET: ImportSpec = ("greenshift.runtime", "awaitlet")
@@ -135,14 +136,6 @@ def _attribute_depth(expr: cst.BaseExpression) -> int:
     return depth
 
 
-def _dotted(qualname: str) -> cst.BaseExpression:
-    first, *rest = qualname.split(".")
-    expr: cst.BaseExpression = cst.Name(first)
-    for part in rest:
-        expr = cst.Attribute(value=expr, attr=cst.Name(part))
-    return expr
-
-
 def _replace_inner(
     expr: cst.BaseExpression, rest: int, new: cst.BaseExpression
 ) -> cst.BaseExpression:
@@ -151,6 +144,25 @@ def _replace_inner(
         return new.with_changes(lpar=expr.lpar, rpar=expr.rpar)
     assert isinstance(expr, cst.Attribute)
     return expr.with_changes(value=_replace_inner(expr.value, rest - 1, new))
+
+
+def offloaded_call(
+    ref: EventletRef, node: cst.Call, func: cst.BaseExpression
+) -> cst.BaseExpression:
+    """``f(*a)`` -> ``awaitlet(asyncio.to_thread(f, *a))``, or ``await asyncio.to_thread(f,
+    *a)`` directly inside ``async def``: the call runs in a worker thread."""
+    to_thread = cst.Call(
+        func=cst.Attribute(value=cst.Name("asyncio"), attr=cst.Name("to_thread")),
+        args=[cst.Arg(func.with_changes(lpar=(), rpar=())), *node.args],
+    )
+    if ref.in_async:
+        lpar, rpar = node.lpar, node.rpar
+        if not lpar and isinstance(ref.target_parent, _TRAILER_PARENTS):
+            lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
+        return cst.Await(expression=to_thread, lpar=lpar, rpar=rpar)
+    return cst.Call(
+        func=cst.Name("awaitlet"), args=[cst.Arg(to_thread)], lpar=node.lpar, rpar=node.rpar
+    )
 
 
 class ModuleMapCodemod(EventletCodemod):
@@ -285,29 +297,18 @@ class ModuleMapCodemod(EventletCodemod):
     def rewrite(self, ref: EventletRef, node: cst.CSTNode) -> cst.CSTNode:
         plan = self.plan(ref)
         assert isinstance(plan, _Plan)
-        new = _dotted(plan.qualname) if self._qualified.get(id(ref)) else cst.Name(plan.local)
+        new = (
+            dotted_expression(plan.qualname)
+            if self._qualified.get(id(ref))
+            else cst.Name(plan.local)
+        )
         if isinstance(node, cst.Call):
             func = _replace_inner(node.func, plan.rest, new)
             if plan.offload:
-                return self._offloaded(ref, node, func)
+                return offloaded_call(ref, node, func)
             return node.with_changes(func=func)
         assert isinstance(node, (cst.Name, cst.Attribute))
         return _replace_inner(node, plan.rest, new)
-
-    @staticmethod
-    def _offloaded(ref: EventletRef, node: cst.Call, func: cst.BaseExpression) -> cst.CSTNode:
-        to_thread = cst.Call(
-            func=cst.Attribute(value=cst.Name("asyncio"), attr=cst.Name("to_thread")),
-            args=[cst.Arg(func.with_changes(lpar=(), rpar=())), *node.args],
-        )
-        if ref.in_async:
-            lpar, rpar = node.lpar, node.rpar
-            if not lpar and isinstance(ref.target_parent, _TRAILER_PARENTS):
-                lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
-            return cst.Await(expression=to_thread, lpar=lpar, rpar=rpar)
-        return cst.Call(
-            func=cst.Name("awaitlet"), args=[cst.Arg(to_thread)], lpar=node.lpar, rpar=node.rpar
-        )
 
     # -- may the plain name be used? ---------------------------------------------------
 

@@ -53,6 +53,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 
 from greenshift.codemods.base import EventletCodemod, ImportSpec, Problem
+from greenshift.codemods.module_map import offloaded_call
 from greenshift.codemods.names import EventletIndex, EventletRef, binds_to, dotted_name
 from greenshift.codemods.patched_stdlib import (
     GREEN,
@@ -67,6 +68,7 @@ from greenshift.codemods.patched_stdlib import (
     patched_flags,
 )
 from greenshift.codemods.sleep import SleepCodemod
+from greenshift.codemods.syntax import dotted_expression, statement_call
 
 MONKEY_PATCH = "eventlet.monkey_patch"
 ORIGINAL = "eventlet.patcher.original"
@@ -89,16 +91,6 @@ ORIGINAL_PREFIX = "__original_module_"
 #: set by the engine: whether the file's text mentions ORIGINAL_PREFIX at all
 ORIGINALS_KEY = "greenshift.originals"
 _COVERED_KEY = "greenshift.monkey_patch.covered"
-
-
-def _statement_call(ref: EventletRef) -> bool:
-    """Is ``ref`` the callee of a call that is a whole expression statement?"""
-    return (
-        ref.call is not None
-        and len(ref.path) >= 3
-        and isinstance(ref.path[-3], cst.Expr)
-        and ref.path[-3].value is ref.call
-    )
 
 
 def _only_argument(call: cst.Call, keyword: str) -> cst.Arg | None:
@@ -148,7 +140,6 @@ class MonkeyPatchCodemod(EventletCodemod):
 
     def _reset(self) -> None:
         super()._reset()
-        self._removed: set[int] = set()
         self._originals: dict[int, str] = {}  # id(ImportAlias) of __original_module_x -> x
 
     # -- what the project patched ----------------------------------------------------------
@@ -241,7 +232,7 @@ class MonkeyPatchCodemod(EventletCodemod):
                 "call it directly, then rerun greenshift",
             )
         if api == MONKEY_PATCH:
-            if not _statement_call(ref):
+            if not statement_call(ref):
                 return Problem(
                     "GS130",
                     f"{api}() is part of an expression, not a statement of its own: left as is",
@@ -309,9 +300,9 @@ class MonkeyPatchCodemod(EventletCodemod):
             return self._sleep.rewrite(ref, node)
         if ref.api in OFFLOADED:
             assert isinstance(node, cst.Call)
-            return _offloaded(ref, node)
+            return offloaded_call(ref, node, node.func)
         if ref.api in KEPT and self._current().keep:
-            new = _dotted(KEPT[ref.api])
+            new = dotted_expression(KEPT[ref.api])
             if isinstance(node, cst.Call):
                 return node.with_changes(
                     func=new.with_changes(lpar=node.func.lpar, rpar=node.func.rpar)
@@ -319,7 +310,7 @@ class MonkeyPatchCodemod(EventletCodemod):
             return new.with_changes(lpar=node.lpar, rpar=node.rpar)  # type: ignore[attr-defined]
         assert isinstance(node, cst.Call)
         if ref.api == MONKEY_PATCH:
-            self._removed.add(id(ref.path[-3]))  # its statement goes in leave_Expr
+            self.remove_statement(ref)
             return node
         if ref.api == IS_MONKEY_PATCHED:
             return cst.Name("False", lpar=node.lpar, rpar=node.rpar)
@@ -346,37 +337,6 @@ class MonkeyPatchCodemod(EventletCodemod):
             self.changed = True
             self.converted += 1
         return renamed
-
-    def leave_Expr(
-        self, original_node: cst.Expr, updated_node: cst.Expr
-    ) -> cst.Expr | cst.RemovalSentinel:
-        if id(original_node) in self._removed:
-            return cst.RemoveFromParent()
-        return updated_node
-
-
-def _offloaded(ref: EventletRef, node: cst.Call) -> cst.BaseExpression:
-    """``f(*a)`` -> ``awaitlet(asyncio.to_thread(f, *a))`` (``await ...`` in async code)."""
-    to_thread = cst.Call(
-        func=cst.Attribute(value=cst.Name("asyncio"), attr=cst.Name("to_thread")),
-        args=[cst.Arg(node.func.with_changes(lpar=(), rpar=())), *node.args],
-    )
-    if ref.in_async:
-        lpar, rpar = node.lpar, node.rpar
-        if not lpar and isinstance(ref.target_parent, (cst.Attribute, cst.Subscript, cst.Call)):
-            lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
-        return cst.Await(expression=to_thread, lpar=lpar, rpar=rpar)
-    return cst.Call(
-        func=cst.Name("awaitlet"), args=[cst.Arg(to_thread)], lpar=node.lpar, rpar=node.rpar
-    )
-
-
-def _dotted(qualname: str) -> cst.BaseExpression:
-    first, *rest = qualname.split(".")
-    expr: cst.BaseExpression = cst.Name(first)
-    for part in rest:
-        expr = cst.Attribute(value=expr, attr=cst.Name(part))
-    return expr
 
 
 def _has_original_imports(module: cst.Module) -> bool:
@@ -412,7 +372,7 @@ def removed_patch_flags(index: EventletIndex) -> frozenset[str]:
     """The flags of the ``monkey_patch`` calls this codemod removes from the module."""
     flags: set[str] = set()
     for ref in index.refs:
-        if ref.api == MONKEY_PATCH and _statement_call(ref):
+        if ref.api == MONKEY_PATCH and statement_call(ref):
             assert ref.call is not None
             flags |= patched_flags(ref.call)
     return frozenset(flags)

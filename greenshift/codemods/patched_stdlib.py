@@ -224,6 +224,10 @@ _PSYCOPG = Covered(
 _MYSQLDB = Covered("MySQLdb", "GS138", _PSYCOPG.what, _PSYCOPG.hint)
 
 
+#: requests' functions that send a request and return the whole response
+_REQUESTS_CALLS = ("request", "get", "head", "post", "put", "patch", "delete", "options")
+
+
 def _table(covered: Covered, *apis: str) -> dict[str, Covered]:
     return dict.fromkeys(apis, covered)
 
@@ -271,14 +275,7 @@ COVERED: dict[str, Covered] = {
         "imaplib.IMAP4_SSL",
         "poplib.POP3",
         "poplib.POP3_SSL",
-        "requests.request",
-        "requests.get",
-        "requests.head",
-        "requests.post",
-        "requests.put",
-        "requests.patch",
-        "requests.delete",
-        "requests.options",
+        *(f"requests.{name}" for name in _REQUESTS_CALLS),
         "requests.Session",
         "requests.session",
         "urllib3.request",
@@ -343,18 +340,7 @@ SLEEP = "time.sleep"
 
 #: Blocking calls that return a complete result (the response is read before they return,
 #: unless ``stream=True``): converted to run in a worker thread while the loop goes on.
-OFFLOADED = frozenset(
-    {
-        "requests.request",
-        "requests.get",
-        "requests.head",
-        "requests.post",
-        "requests.put",
-        "requests.patch",
-        "requests.delete",
-        "requests.options",
-    }
-)
+OFFLOADED = frozenset(f"requests.{name}" for name in _REQUESTS_CALLS)
 
 #: Top-level modules whose imports are worth resolving, per flag.
 ROOTS: dict[str, frozenset[str]] = {

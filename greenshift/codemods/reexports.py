@@ -22,14 +22,13 @@ stands for the whole module), and of a name without such a counterpart
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import libcst as cst
 
 from greenshift.codemods.base import EventletCodemod, index_for
 from greenshift.codemods.mock_targets import target_for
 from greenshift.codemods.names import EventletIndex, ImportSite, canonical, dotted_name
 from greenshift.codemods.patched_stdlib import PATCHING_KEY, Patching
+from greenshift.codemods.syntax import comma_separated, dotted_expression
 
 
 def reexport_target(site: ImportSite, index: EventletIndex, keep_patching: bool) -> str | None:
@@ -112,25 +111,8 @@ class _Reexports(cst.CSTTransformer):
             kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
             lines.append(updated_node.with_changes(body=[statement.with_changes(names=kept)]))
         for module, aliases in by_module.items():
-            new = cst.ImportFrom(module=_dotted(module), names=_commas(aliases))
+            new = cst.ImportFrom(module=dotted_expression(module), names=comma_separated(aliases))
             lines.append(cst.SimpleStatementLine(body=[new]))
         lines[0] = lines[0].with_changes(leading_lines=original_node.leading_lines)
         lines[-1] = lines[-1].with_changes(trailing_whitespace=original_node.trailing_whitespace)
         return cst.FlattenSentinel(lines) if len(lines) > 1 else lines[0]
-
-
-def _commas(aliases: Sequence[cst.ImportAlias]) -> list[cst.ImportAlias]:
-    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    last = len(aliases) - 1
-    return [
-        alias.with_changes(comma=comma if position < last else cst.MaybeSentinel.DEFAULT)
-        for position, alias in enumerate(aliases)
-    ]
-
-
-def _dotted(qualname: str) -> cst.Attribute | cst.Name:
-    first, *rest = qualname.split(".")
-    expr: cst.Attribute | cst.Name = cst.Name(first)
-    for part in rest:
-        expr = cst.Attribute(value=expr, attr=cst.Name(part))
-    return expr

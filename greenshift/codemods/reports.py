@@ -21,10 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import libcst as cst
-
 from greenshift.codemods.base import Problem
-from greenshift.codemods.names import EventletRef, StringRef, canonical, dotted_name
+from greenshift.codemods.names import EventletRef, StringRef, canonical
 
 
 @dataclass(frozen=True)
@@ -202,28 +200,11 @@ def string_problem(string: StringRef) -> Problem:
     )
 
 
-def _patch_object_attribute(ref: EventletRef) -> str | None:
-    """``eventlet`` in ``mock.patch.object(eventlet, "spawn")``: the patched attribute."""
-    if ref.call is not None or len(ref.path) < 3:
-        return None
-    arg, call = ref.path[-2], ref.path[-3]
-    if not (isinstance(arg, cst.Arg) and isinstance(call, cst.Call) and call.args):
-        return None
-    callee = dotted_name(call.func) or ""
-    if not (callee == "patch.object" or callee.endswith(".patch.object")):
-        return None
-    if call.args[0] is not arg or len(call.args) < 2:
-        return None
-    attribute = call.args[1].value
-    if not isinstance(attribute, cst.SimpleString):
-        return None
-    name = attribute.evaluated_value
-    return name if isinstance(name, str) and name.isidentifier() else None
-
-
 def unconvertible(ref: EventletRef) -> Problem | None:
     """The diagnostic for a use no codemod owns, or None to fall back on GS102."""
-    attribute = _patch_object_attribute(ref)
+    from greenshift.codemods.mock_targets import patch_object_attribute  # it imports this
+
+    attribute = patch_object_attribute(ref)
     if attribute is not None:
         target = canonical(f"{ref.api}.{attribute}")
         return Problem(

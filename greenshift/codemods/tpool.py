@@ -29,6 +29,7 @@ from greenshift.codemods.base import ImportSpec, Problem
 from greenshift.codemods.mock_targets import is_mocked
 from greenshift.codemods.names import EventletIndex, EventletRef
 from greenshift.codemods.rename import RuntimeRenameCodemod
+from greenshift.codemods.syntax import statement_call
 
 EXECUTE = "eventlet.tpool.execute"
 KILLALL = "eventlet.tpool.killall"
@@ -75,12 +76,8 @@ class TpoolCodemod(RuntimeRenameCodemod):
             )
         return None
 
-    def _reset(self) -> None:
-        super()._reset()
-        self._removed: set[int] = set()
-
     def check(self, ref: EventletRef, index: EventletIndex) -> Problem | None:
-        if ref.api == KILLALL and _statement_call(ref):
+        if ref.api == KILLALL and statement_call(ref):
             return None  # removed (see leave_Expr)
         if ref.call is None or is_mocked(ref, self.context.scratch):
             # A callback, or a call a test double must reach: the runtime's to_thread.
@@ -96,7 +93,7 @@ class TpoolCodemod(RuntimeRenameCodemod):
 
     def rewrite(self, ref: EventletRef, node: cst.CSTNode) -> cst.CSTNode:
         if ref.api == KILLALL:
-            self._removed.add(id(ref.path[-3]))
+            self.remove_statement(ref)
             return node
         if ref.call is None or is_mocked(ref, self.context.scratch):
             return super().rewrite(ref, node)
@@ -114,22 +111,6 @@ class TpoolCodemod(RuntimeRenameCodemod):
         return cst.Call(
             func=cst.Name("awaitlet"), args=[cst.Arg(to_thread)], lpar=node.lpar, rpar=node.rpar
         )
-
-    def leave_Expr(
-        self, original_node: cst.Expr, updated_node: cst.Expr
-    ) -> cst.Expr | cst.RemovalSentinel:
-        if id(original_node) in self._removed:
-            return cst.RemoveFromParent()
-        return updated_node
-
-
-def _statement_call(ref: EventletRef) -> bool:
-    return (
-        ref.call is not None
-        and len(ref.path) >= 3
-        and isinstance(ref.path[-3], cst.Expr)
-        and ref.path[-3].value is ref.call
-    )
 
 
 def _function_comes_first(call: cst.Call) -> bool:
