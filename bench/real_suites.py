@@ -351,6 +351,7 @@ def run_suite(
 ) -> dict[str, Outcome]:
     """Run ``ids`` in ``tree``; a process that hangs or dies is replaced by one for the
     tests it had not reached."""
+    shutil.rmtree(logs, ignore_errors=True)  # an earlier run's parts would read as this one's
     logs.mkdir(parents=True, exist_ok=True)
     results: dict[str, Outcome] = {}
     pending = [_partitions(ids, jobs)]
