@@ -262,3 +262,31 @@ def test_original_module_imports_become_the_module() -> None:
             """
         ),
     )
+
+
+def test_a_module_rebound_on_some_paths_still_gets_its_import_converted() -> None:
+    # `threading = stdlib_threading` in one mode: the import stands for the module in the
+    # others, and the rebinding keeps choosing the real one where it runs.
+    check_transformed(
+        """\
+        import threading
+
+        def lock():
+            return threading.Lock()
+
+        def native(real):
+            global threading
+            threading = real
+        """,
+        """\
+        from greenshift.runtime.green import threading
+
+        def lock():
+            return threading.Lock()
+
+        def native(real):
+            global threading
+            threading = real
+        """,
+        patched=PATCHED,
+    )
