@@ -34,7 +34,13 @@ from greenshift.codemods.annotate import (
     split_annotations,
     statement_for,
 )
-from greenshift.codemods.names import EventletIndex, EventletRef, ImportSite, binds_to
+from greenshift.codemods.names import (
+    EventletIndex,
+    EventletRef,
+    ImportSite,
+    availability_check,
+    binds_to,
+)
 from greenshift.codemods.positions import locate
 
 INDEX_KEY = "greenshift.index"
@@ -294,6 +300,9 @@ class EventletCodemod(VisitorBasedCodemodCommand):
                 and dropped[site.local]
                 and loads[site.local] <= 0
                 and site.local not in index.exported
+                # A guarded import is an availability check: leftover_imports
+                # stands the runtime in for it rather than leave ``try: pass``.
+                and not availability_check(site)
             ):
                 self._remove_aliases.add(id(site.alias))
                 self._keep.update(id(node) for node in site.path)

@@ -120,9 +120,7 @@ def plan_imports(tree: cst.Module, greens: dict[str, GreenModule]) -> ImportPlan
     # A name the module also binds to something else on some paths (``threading =
     # stdlib_threading`` in one mode): its import still stands for the module elsewhere.
     used.update(
-        ambiguous.name
-        for ambiguous in stdlib.ambiguous
-        if is_green_covered(ambiguous.api, greens)
+        ambiguous.name for ambiguous in stdlib.ambiguous if is_green_covered(ambiguous.api, greens)
     )
     for site in stdlib.imports:
         statement, alias = site.statement, site.alias

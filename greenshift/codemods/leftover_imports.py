@@ -19,6 +19,19 @@ Only in a module that the other codemods convert, and only for uses left to a pe
 for those of a codemod deselected with ``--ignore``). Left at the top: an import used at
 module or class level, re-exported (``__all__``), used through a ``global``, or with
 comments above it.
+
+An availability check of the eventlet module itself (the ``availability`` codemod gives a
+name with a counterpart that counterpart) is left with nothing to convert once the uses
+behind it are: the name is only tested (``if eventlet:``, ``eventlet is not None``) or not
+read at all. Its import then binds the runtime, so the check holds without eventlet::
+
+    try:                                     try:
+        import eventlet                  ->      from greenshift import runtime as eventlet
+    except ImportError:                      except ImportError:
+        eventlet = None                          eventlet = None
+
+Left as is: such an import while a use of an attribute of the name is left, or when the
+name is re-exported.
 """
 
 from __future__ import annotations
@@ -28,14 +41,18 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from greenshift.codemods.base import EventletCodemod, index_for
-from greenshift.codemods.names import EventletIndex, EventletRef
+from greenshift.codemods.base import EventletCodemod, Problem, index_for
+from greenshift.codemods.mock_targets import target_for
+from greenshift.codemods.names import EventletIndex, EventletRef, availability_check, canonical
 from greenshift.codemods.patched_stdlib import SELECTED_KEY
+from greenshift.codemods.reexports import CounterpartImports
 from greenshift.codemods.registry import owner_of
 
 #: set by the engine: the module as parsed, before any codemod
 ORIGINAL_KEY = "greenshift.original"
 _DESELECTED: EventletRef = object()  # type: ignore[assignment]
+#: what an availability check's import of eventlet binds once nothing else needs eventlet
+STAND_IN = "greenshift.runtime"
 
 
 class LeftoverImportsCodemod(EventletCodemod):
@@ -48,25 +65,36 @@ class LeftoverImportsCodemod(EventletCodemod):
     def applies(self, index: EventletIndex) -> bool:
         return bool(index.imports)
 
+    def handles(self, ref: EventletRef) -> bool:
+        """An availability check's test of the name (``if eventlet:``)."""
+        return ref.guarded and ref.call is None and isinstance(ref.node, cst.Name)
+
+    def check(self, ref: EventletRef, index: EventletIndex) -> Problem | None:
+        return None
+
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._reset()
         if tree is self.context.scratch.get(ORIGINAL_KEY):
             return tree  # nothing else converted here: moving imports would be churn alone
         selected = self.context.scratch.get(SELECTED_KEY)
-        plan = _plan(index_for(self.context, tree), selected)  # type: ignore[arg-type]
-        if plan is None:
+        index = index_for(self.context, tree)
+        by_root = _refs_by_root(index, selected)  # type: ignore[arg-type]
+        removed, inserts = _plan(index, by_root)
+        stand_ins = _stand_ins(index, by_root)
+        if not (removed or stand_ins):
             return tree
-        removed, inserts = plan
         self.changed = True
-        self.converted = len(removed)
-        return tree.visit(_Mover(removed, inserts))
+        self.converted = len(removed) + len(stand_ins)
+        return tree.visit(_Mover(removed, inserts, stand_ins))
 
 
 #: (id of the block, id of the statement to insert before) -> import statements to insert
 Inserts = dict[tuple[int, int], list[cst.SimpleStatementLine]]
 
 
-def _plan(index: EventletIndex, selected: frozenset[str] | None) -> tuple[set[int], Inserts] | None:
+def _refs_by_root(
+    index: EventletIndex, selected: frozenset[str] | None
+) -> dict[str, list[EventletRef]]:
     by_root: dict[str, list[EventletRef]] = defaultdict(list)
     for ref in index.refs:
         owner = owner_of(ref.api)
@@ -74,6 +102,26 @@ def _plan(index: EventletIndex, selected: frozenset[str] | None) -> tuple[set[in
             by_root[ref.root].append(_DESELECTED)  # left by choice, not for a person
         else:
             by_root[ref.root].append(ref)
+    return by_root
+
+
+def _stand_ins(index: EventletIndex, by_root: dict[str, list[EventletRef]]) -> dict[int, str]:
+    """id(ImportAlias) -> STAND_IN, for availability checks of eventlet left with only tests."""
+    found = {}
+    for site in index.imports:
+        if site.alias is None or not availability_check(site):
+            continue
+        if target_for(canonical(site.qualname)) is not None or site.local in index.exported:
+            continue  # the ``availability`` codemod's, or other modules' to use
+        refs = by_root[site.local]
+        if index.name_loads[site.local] != len(refs):
+            continue
+        if all(ref is not _DESELECTED and isinstance(ref.node, cst.Name) for ref in refs):
+            found[id(site.alias)] = STAND_IN
+    return found
+
+
+def _plan(index: EventletIndex, by_root: dict[str, list[EventletRef]]) -> tuple[set[int], Inserts]:
     removed: set[int] = set()
     inserts: Inserts = defaultdict(list)
     for statement in index.module.body:
@@ -95,7 +143,7 @@ def _plan(index: EventletIndex, selected: frozenset[str] | None) -> tuple[set[in
                 statement.with_changes(body=[small.with_changes(names=names)], leading_lines=())
             )
         removed.add(id(statement))
-    return (removed, inserts) if removed else None
+    return removed, inserts
 
 
 def _local(alias: cst.ImportAlias) -> str:
@@ -176,18 +224,20 @@ def _order(block: cst.IndentedBlock, ref: EventletRef) -> int:
     return 0
 
 
-class _Mover(cst.CSTTransformer):
-    def __init__(self, removed: set[int], inserts: Inserts) -> None:
-        super().__init__()
+class _Mover(CounterpartImports):
+    def __init__(self, removed: set[int], inserts: Inserts, stand_ins: dict[int, str]) -> None:
+        super().__init__(stand_ins)
         self.removed = removed
         self.inserts = inserts
 
-    def leave_SimpleStatementLine(
+    def leave_SimpleStatementLine(  # type: ignore[override]
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+    ) -> (
+        cst.SimpleStatementLine | cst.FlattenSentinel[cst.SimpleStatementLine] | cst.RemovalSentinel
+    ):
         if id(original_node) in self.removed:
             return cst.RemoveFromParent()
-        return updated_node
+        return super().leave_SimpleStatementLine(original_node, updated_node)
 
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock

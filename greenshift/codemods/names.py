@@ -189,7 +189,7 @@ class Scope:
     """One Python scope: what each name is bound to (an import's qualified name, or None
     for any other binding)."""
 
-    __slots__ = ("kind", "parent", "bindings", "globals", "nonlocals", "stars")
+    __slots__ = ("kind", "parent", "bindings", "globals", "nonlocals", "stars", "guarded")
 
     def __init__(self, kind: str, parent: Scope | None) -> None:
         self.kind = kind  # module, class, function, comprehension
@@ -198,6 +198,8 @@ class Scope:
         self.globals: set[str] = set()
         self.nonlocals: set[str] = set()
         self.stars: list[str] = []
+        #: names an availability check imports (``try: import eventlet / except ImportError``)
+        self.guarded: set[str] = set()
 
     def module(self) -> Scope:
         scope = self
@@ -260,6 +262,7 @@ class EventletRef:
     path: tuple[cst.CSTNode, ...]  # ancestors from the module down to node, inclusive
     scope: Scope
     in_async: bool  # directly inside an ``async def`` body, where ``await`` is allowed
+    guarded: bool = False  # its name comes from an availability check's import
 
     @property
     def target(self) -> cst.BaseExpression:
@@ -334,6 +337,64 @@ class EventletIndex:
         return not (self.refs or self.strings or self.ambiguous or self.imports)
 
 
+_IMPORT_FAILURES = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def catches_import_failure(node: cst.Try) -> bool:
+    """Does one of the ``try``'s handlers catch a failed import?"""
+    for handler in node.handlers:
+        if handler.type is None:
+            return True
+        types = (
+            [element.value for element in handler.type.elements]
+            if isinstance(handler.type, cst.Tuple)
+            else [handler.type]
+        )
+        if any(dotted_name(t) in _IMPORT_FAILURES for t in types):
+            return True
+    return False
+
+
+def availability_imports(
+    node: cst.Try, tracks: Callable[[str | None], bool] = is_eventlet
+) -> list[tuple[str, str]]:
+    """(local name, qualified name) of each tracked import the ``try`` body makes, when a
+    handler catches its failure: an availability check."""
+    if not catches_import_failure(node):
+        return []
+    found = []
+    for line in node.body.body:
+        if not isinstance(line, cst.SimpleStatementLine):
+            continue
+        for statement in line.body:
+            if isinstance(statement, cst.Import):
+                for alias in statement.names:
+                    full = dotted_name(alias.name) or ""
+                    local = _as_name(alias.asname) or full.split(".", 1)[0]
+                    qualname = full if alias.asname is not None else local
+                    found.append((local, qualname))
+            elif (
+                isinstance(statement, cst.ImportFrom)
+                and not statement.relative
+                and statement.module is not None
+                and not isinstance(statement.names, cst.ImportStar)
+            ):
+                module = dotted_name(statement.module)
+                for alias in statement.names:
+                    name = dotted_name(alias.name) or ""
+                    found.append((_as_name(alias.asname) or name, f"{module}.{name}"))
+    return [(local, q) for local, q in found if tracks(through_project(q))]
+
+
+def availability_check(site: ImportSite) -> bool:
+    """Is ``site`` an import the body of a ``try`` makes, a handler of which catches its
+    failure (``try: import eventlet / except ImportError: eventlet = None``)?"""
+    if len(site.path) < 4 or not isinstance(site.path[-4], cst.Try):
+        return False
+    guard = site.path[-4]
+    return site.path[-3] is guard.body and catches_import_failure(guard)
+
+
 def binds_to(scope: Scope, name: str, qualname: str) -> bool | None:
     """Does ``name`` read in ``scope`` denote ``qualname``? True: yes; None: the name is
     free there (a module-level import of it would be seen); False: it is bound to
@@ -360,6 +421,7 @@ class _Walker:
         self.in_async = False
         self.resolving = False
         self.candidates: frozenset[str] = frozenset()
+        self.fallbacks: frozenset[str] = frozenset()
 
     def run(self) -> EventletIndex:
         self.visit(self.module)
@@ -413,6 +475,8 @@ class _Walker:
         if self.resolving:
             return
         scope = scope or self.scope
+        if name in self.fallbacks and not self.tracks(value):
+            return  # the value an availability check falls back to when eventlet is absent
         if name in scope.globals:
             scope = scope.module()
         scope.bindings.setdefault(name, []).append(value)
@@ -464,6 +528,7 @@ class _Walker:
                     path=path,
                     scope=self.scope,
                     in_async=self.in_async,
+                    guarded=self.guarded(name.value),
                 )
             )
         else:
@@ -477,6 +542,12 @@ class _Walker:
                         path=tuple(self.path),
                     )
                 )
+
+    def guarded(self, name: str) -> bool:
+        for scope in self.scope.searched(name):
+            if name in scope.bindings:
+                return name in scope.guarded
+        return False
 
     def visit_Name(self, node: cst.Name) -> None:
         self.load(node, node, "")
@@ -603,6 +674,20 @@ class _Walker:
             self.path.append(node.asname)
             self.target(node.asname.name)
             self.path.pop()
+
+    def visit_Try(self, node: cst.Try) -> None:
+        """``try: import eventlet / except ImportError: eventlet = None``: the name is
+        eventlet's wherever it is read (the handler is the eventlet-less path)."""
+        self.visit(node.body)
+        outer = self.fallbacks
+        if not self.resolving:
+            guarded = {name for name, _ in availability_imports(node, self.tracks)}
+            self.scope.guarded |= guarded
+            self.fallbacks = outer | guarded
+        for handler in node.handlers:
+            self.visit(handler)
+        self.fallbacks = outer
+        self.visit_all((node.orelse, node.finalbody))
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
         if node.type is not None:
@@ -754,6 +839,7 @@ _HANDLERS = {
     cst.AnnAssign: _Walker.visit_AnnAssign,
     cst.For: _Walker.visit_For,
     cst.WithItem: _Walker.visit_WithItem,
+    cst.Try: _Walker.visit_Try,
     cst.ExceptHandler: _Walker.visit_ExceptHandler,
     cst.ExceptStarHandler: _Walker.visit_ExceptHandler,
     cst.NamedExpr: _Walker.visit_NamedExpr,

@@ -72,11 +72,12 @@ class ReexportsCodemod(EventletCodemod):
             return tree
         self.converted = len(targets)
         self.changed = True
-        return tree.visit(_Reexports(targets))
+        return tree.visit(CounterpartImports(targets))
 
 
-class _Reexports(cst.CSTTransformer):
-    """Moves each planned alias to a ``from <counterpart's module> import`` of its own."""
+class CounterpartImports(cst.CSTTransformer):
+    """Moves each planned alias (``id(alias) -> counterpart``) to a ``from <counterpart's
+    module> import`` of its own, under the same local name, where the statement stands."""
 
     def __init__(self, targets: dict[int, str]) -> None:
         super().__init__()
@@ -85,10 +86,12 @@ class _Reexports(cst.CSTTransformer):
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> cst.SimpleStatementLine | cst.FlattenSentinel[cst.SimpleStatementLine]:
-        if len(original_node.body) != 1 or not isinstance(original_node.body[0], cst.ImportFrom):
+        if len(original_node.body) != 1:
             return updated_node
         statement = original_node.body[0]
-        if isinstance(statement.names, cst.ImportStar):
+        if not isinstance(statement, (cst.Import, cst.ImportFrom)) or isinstance(
+            statement.names, cst.ImportStar
+        ):
             return updated_node
         moving = [alias for alias in statement.names if id(alias) in self.targets]
         if not moving:

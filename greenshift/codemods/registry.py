@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from greenshift.codemods.base import EventletCodemod
 
 CODEMODS: dict[str, str] = {
+    "availability": "greenshift.codemods.availability:AvailabilityCodemod",
     "sleep": "greenshift.codemods.sleep:SleepCodemod",
     "spawn": "greenshift.codemods.spawn:SpawnCodemod",
     "greenlets": "greenshift.codemods.greenlets:GreenletsCodemod",

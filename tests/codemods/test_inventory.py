@@ -68,13 +68,24 @@ def test_no_eventlet_at_all() -> None:
 
 def test_conditional_binding_is_reported() -> None:
     source = """\
+        if GREEN:
+            from eventlet import sleep
+        else:
+            from time import sleep
+        sleep(1)
+    """
+    assert rows(source)[-1] == (5, "eventlet.sleep", "ambiguous", "GS105")
+
+
+def test_availability_fallback_is_not_another_binding() -> None:
+    source = """\
         try:
             from eventlet import sleep
         except ImportError:
             from time import sleep
         sleep(1)
     """
-    assert rows(source)[-1] == (5, "eventlet.sleep", "ambiguous", "GS105")
+    assert rows(source)[-1] == (5, "eventlet.sleep", "call", "converts")
 
 
 @pytest.mark.parametrize(

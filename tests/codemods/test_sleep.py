@@ -792,9 +792,9 @@ NOOPS = [
     ),
     pytest.param(
         """\
-        try:
+        if GREEN:
             import eventlet
-        except ImportError:
+        else:
             eventlet = None
 
         eventlet.sleep(1)
@@ -870,7 +870,7 @@ LEFT_AS_IS = [
         "import eventlet\nawaitlet = None\n\neventlet.sleep(1)\n", "GS106", id="awaitlet taken"
     ),
     pytest.param(
-        "try:\n    import eventlet\nexcept ImportError:\n    eventlet = None\n\neventlet.sleep(1)\n",
+        "if GREEN:\n    import eventlet\nelse:\n    eventlet = None\n\neventlet.sleep(1)\n",
         "GS105",
         id="conditional binding",
     ),

@@ -535,9 +535,9 @@ NOOPS = [
     ),
     pytest.param(
         """\
-        try:
+        if GREEN:
             import eventlet
-        except ImportError:
+        else:
             eventlet = None
 
         eventlet.spawn(work)
