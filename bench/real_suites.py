@@ -417,7 +417,8 @@ def run_suite(
             if started is not None:
                 stack = stem.with_suffix(".stderr").read_text(errors="replace")[-6000:]
                 results[started] = Outcome("hang", stack)
-            reached = {listed_id(test) for test in results}
+            # A scenario may be listed as ``test_x(name)`` or run as one from ``test_x``.
+            reached = set(results) | {listed_id(test) for test in results}
             left = [test for test in part if test not in reached]
             if left and not done:
                 next_batch.append(left)
@@ -713,7 +714,8 @@ def _converted_run(
         run([python, "-m", "pip", "uninstall", "-q", "-y", "eventlet"], check=True)
     try:
         log(f"{project.name}: converted suite, {way}")
-        wanted = sorted({listed_id(test) for test in passed})
+        # Listed as ``test_x(name)`` (load_tests) or as ``test_x`` (scenarios made at run time).
+        wanted = sorted(passed | {listed_id(test) for test in passed})
         logs = args.workdir / "logs" / project.name / _slug(way)
         return run_suite(python, tree, project, wanted, logs, args.timeout, args.jobs)
     finally:
