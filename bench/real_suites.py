@@ -613,6 +613,21 @@ def explain(detail: str, diagnostics: Sequence[Diagnostic], tree: Path) -> list[
     return found
 
 
+def dependency_on_eventlet(detail: str) -> str | None:
+    """The installed package whose own ``import eventlet`` failed, when that is the cause:
+    conversion covers the project, not what it depends on."""
+    at = detail.rfind("No module named 'eventlet'")
+    if at < 0:
+        return None
+    frames = list(FRAME.finditer(detail, 0, at))
+    if not frames:
+        return None
+    path = frames[-1].group("path")
+    if "site-packages/" not in path:
+        return None
+    return path.split("site-packages/", 1)[1].split("/", 1)[0]
+
+
 def exception_of(outcome: Outcome) -> str:
     if outcome.outcome in ("hang", "missing"):
         return outcome.outcome
@@ -745,8 +760,11 @@ def _account(
             continue
         exceptions[exception_of(outcome)] += 1
         reasons = explain(outcome.detail, diagnostics, tree)
+        dependency = dependency_on_eventlet(outcome.detail)
         if reasons:
             codes[reasons[0].code] += 1
+        elif dependency:
+            codes[f"dependency {dependency} imports eventlet"] += 1
         else:
             unexplained.append(f"{test} ({exception_of(outcome)})")
     figures.exceptions[way] = exceptions
