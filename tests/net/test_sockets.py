@@ -408,3 +408,49 @@ def test_awaitlet_inside_handlers_runs_coroutines() -> None:
         b.close()
 
     run(main)
+
+
+DOUBLED_SOCKET = """
+import socket, sys
+from importlib import import_module
+from unittest import mock
+
+module, make = sys.argv[1:]
+convenience = import_module(make)
+with mock.patch(module + ".socket") as double:
+    sock = convenience.listen(("127.0.0.1", 8080))
+    assert sock is double.return_value
+    double.assert_called_once_with(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt.assert_any_call(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind.assert_called_once_with(("127.0.0.1", 8080))
+    sock.listen.assert_called_once_with(50)
+    double.reset_mock()
+    assert convenience.connect(("127.0.0.1", 8080)) is double.return_value
+    double.return_value.connect.assert_called_once_with(("127.0.0.1", 8080))
+print("ok")
+"""
+
+
+@pytest.mark.parametrize(
+    ("module", "make"),
+    [
+        ("eventlet.green.socket", "eventlet"),
+        ("greenshift.runtime.net.socket", "greenshift.runtime.net"),
+    ],
+)
+def test_listen_and_connect_make_their_socket_through_the_green_module(
+    module: str, make: str
+) -> None:
+    # Tests double ``socket.socket`` of the green module to check listen()'s options;
+    # eventlet's listen() and connect() look it up there at call time, and so do ours.
+    # (A process of its own: eventlet is not imported into this one.)
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", DOUBLED_SOCKET, module, make],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.strip() == "ok", done.stderr

@@ -12,6 +12,7 @@ from typing import Any
 from greenshift.runtime.bridge import Target, current_target, interrupt
 from greenshift.runtime.greenpool import GreenPool
 from greenshift.runtime.greenthread import GreenletExit, GreenThread, sleep
+from greenshift.runtime.net import socket as green_socket
 from greenshift.runtime.net.greensocket import GreenSocket
 from greenshift.runtime.net.ssl import wrap_socket
 
@@ -40,7 +41,9 @@ class StopServe(Exception):
 
 def connect(addr: Any, family: int = socket.AF_INET, bind: Any = None) -> GreenSocket:
     """Open a client stream socket connected to `addr` (optionally bound to `bind` first)."""
-    sock = GreenSocket(family, socket.SOCK_STREAM)
+    # Looked up on the module at call time, as eventlet's did: a test double of
+    # ``socket.socket`` there is what this function gets.
+    sock = green_socket.socket(family, socket.SOCK_STREAM)
     try:
         if bind is not None:
             sock.bind(bind)
@@ -60,7 +63,9 @@ def listen(
 ) -> GreenSocket:
     """Open a listening stream socket on `addr`, with SO_REUSEADDR (and SO_REUSEPORT on a
     fixed port unless `reuse_port=False`), for `serve` or an `accept()` loop."""
-    sock = GreenSocket(family, socket.SOCK_STREAM)
+    # Looked up on the module at call time, as eventlet's did: a test double of
+    # ``socket.socket`` there is what this function gets.
+    sock = green_socket.socket(family, socket.SOCK_STREAM)
     try:
         if reuse_addr and sys.platform[:3] != "win":
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
