@@ -610,7 +610,34 @@ def explain(detail: str, diagnostics: Sequence[Diagnostic], tree: Path) -> list[
         for diagnostic in by_file[path]:
             if start <= diagnostic.line <= end and diagnostic not in found:
                 found.append(diagnostic)
+    if not found:
+        # Third-party code blocking where the removed patch made it cooperative (GS139 names
+        # the packages): a hang or an error inside one of them.
+        packages = {
+            path.split("site-packages/", 1)[1].split("/", 1)[0]
+            for path in _innermost_frames(detail)
+            if "site-packages/" in path
+        }
+        found = [
+            d for d in diagnostics if d.code == "GS139" and packages & set(_named_packages(d.text))
+        ]
     return found
+
+
+def _innermost_frames(detail: str) -> list[str]:
+    """Where each thread of a hang's stack dump was (most recent call first), or where a
+    traceback's exception was raised (its last frame)."""
+    if "most recent call first" in detail:
+        blocks = detail.split("most recent call first):")[1:]
+        return [m.group("path") for block in blocks if (m := FRAME.search(block))]
+    frames = list(FRAME.finditer(detail))
+    return [frames[-1].group("path")] if frames else []
+
+
+def _named_packages(message: str) -> list[str]:
+    """The packages in a GS139 message: ``... cooperative (kombu, oslo_config); ...``."""
+    named = re.search(r"\(([\w, ]+)\)", message)
+    return named.group(1).split(", ") if named else []
 
 
 def dependency_on_eventlet(detail: str) -> str | None:

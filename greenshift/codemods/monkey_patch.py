@@ -41,6 +41,8 @@ Reports (codes are stable):
 - GS131-GS138 a blocking use the removed patch covered (``patched_stdlib`` lists them)
 - GS140 ``eventlet.import_patched``/``eventlet.patcher.inject``: left as is
 - GS141 ``is_monkey_patched`` with an argument that may have side effects: left as is
+- GS139 a note on a removed ``monkey_patch()``: the third-party packages the project imports,
+  which the patch made cooperative and nothing converts
 - GS101 (not called), GS104 (arguments), GS106 (a needed name is taken), as elsewhere
 """
 
@@ -91,6 +93,8 @@ ORIGINAL_PREFIX = "__original_module_"
 #: set by the engine: whether the file's text mentions ORIGINAL_PREFIX at all
 ORIGINALS_KEY = "greenshift.originals"
 _COVERED_KEY = "greenshift.monkey_patch.covered"
+#: set by the engine: the third-party packages the project imports (``Options.third_party``)
+THIRD_PARTY_KEY = "greenshift.third_party"
 
 
 def _only_argument(call: cst.Call, keyword: str) -> cst.Arg | None:
@@ -199,6 +203,22 @@ class MonkeyPatchCodemod(EventletCodemod):
                 ]
         self.context.scratch[_COVERED_KEY] = (index.module, refs)
         return refs
+
+    def note(self, ref: EventletRef) -> Problem | None:
+        """The patch also made third-party code cooperative, which no rewrite here reaches."""
+        if ref.api != MONKEY_PATCH or self._current().keep:
+            return None
+        packages = self.context.scratch.get(THIRD_PARTY_KEY)
+        if not packages:
+            return None
+        return Problem(
+            "GS139",
+            f"{ref.api}() removed: it also made the third-party packages this project "
+            f"imports cooperative ({', '.join(packages)}); their own blocking calls (sleep, "
+            "sockets, locks) now block the thread's event loop",
+            "check what they block on; --keep-patching keeps the runtime patching them "
+            "until they support asyncio",
+        )
 
     # -- check ---------------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ CODES: dict[str, str] = {
     "GS136": "subprocess use a removed monkey_patch covered",
     "GS137": "blocking os call (read, write, wait, waitpid, fdopen, open) a removed patch covered",
     "GS138": "database driver (psycopg2, MySQLdb) a removed monkey_patch made cooperative",
+    "GS139": "a removed monkey_patch() also made the project's third-party imports cooperative",
     "GS140": "eventlet.import_patched / patcher.inject: import-time patching, no replacement",
     "GS141": "patcher.is_monkey_patched with an argument that may have side effects",
     "GS150": "eventlet.hubs.* (use_hub, get_hub, trampoline...): asyncio's loop replaces the hub",

@@ -28,7 +28,7 @@ from greenshift.codemods.depth.model import ModuleFacts
 from greenshift.codemods.inventory import Use, survey
 from greenshift.codemods.leftover_imports import ORIGINAL_KEY
 from greenshift.codemods.mock_targets import DOUBLES, DOUBLES_KEY, MOCKED_KEY
-from greenshift.codemods.monkey_patch import ORIGINAL_PREFIX, ORIGINALS_KEY
+from greenshift.codemods.monkey_patch import ORIGINAL_PREFIX, ORIGINALS_KEY, THIRD_PARTY_KEY
 from greenshift.codemods.names import EventletIndex, set_project_aliases
 from greenshift.codemods.patched_stdlib import PATCHING_KEY, SELECTED_KEY, Patching
 from greenshift.codemods.positions import locate, locate_and_render
@@ -206,6 +206,7 @@ def _scratch(module: cst.Module, index: EventletIndex, options: Options) -> dict
         ORIGINAL_KEY: module,
         PATCHING_KEY: Patching(options.patched, options.keep_patching),
         MOCKED_KEY: options.mocked,
+        THIRD_PARTY_KEY: options.third_party,
         SELECTED_KEY: frozenset(registry.select_names(options.select, options.ignore)),
     }
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -78,6 +79,37 @@ def project_facts(files: Sequence[tuple[str, bytes]]) -> ProjectFacts:
         if doubled:
             mocked |= mocked_names(index)
     return ProjectFacts(frozenset(flags), frozenset(mocked), tuple(sorted(reexports.items())))
+
+
+# ``import a.b, c as d`` and ``from a.b import x`` at the start of a line.
+_IMPORT_LINE = re.compile(
+    rb"^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import\b|import[ \t]+([\w., \t]+))",
+    re.MULTILINE,
+)
+_NOT_THIRD_PARTY = frozenset({"__future__", "eventlet", "greenlet", "greenshift", "awaitlet"})
+
+
+def third_party_imports(files: Sequence[tuple[str, bytes]]) -> tuple[str, ...]:
+    """The top-level packages ``files`` (display, bytes) import that are neither the
+    standard library nor the project's own (a folder or module among ``files``): the code a
+    ``monkey_patch()`` made cooperative without the project seeing it. Read off import lines,
+    without parsing: an import spelled in a docstring may count too."""
+    own: set[str] = set()
+    for display, _ in files:
+        parts = display.replace("\\", "/").split("/")
+        own.update(part for part in parts[:-1] if part.isidentifier())
+        own.add(parts[-1].rsplit(".", 1)[0])
+    found: set[str] = set()
+    for _, data in files:
+        for match in _IMPORT_LINE.finditer(data):
+            if match.group(1):
+                found.add(match.group(1).decode())
+                continue
+            for name in match.group(2).decode().split(","):
+                top = name.strip().split(".")[0].split()[0:1]
+                if top and top[0].isidentifier():
+                    found.add(top[0])
+    return tuple(sorted(found - own - sys.stdlib_module_names - _NOT_THIRD_PARTY))
 
 
 def _module_level_eventlet(tree: ast.Module, module: str) -> dict[str, str]:

@@ -33,6 +33,8 @@ class Options:
     mocked: frozenset[str] = frozenset()
     #: what the project's modules bind to eventlet (``names.set_project_aliases``)
     reexports: tuple[tuple[str, str], ...] = ()
+    #: in a project whose patch is removed: the third-party packages its files import
+    third_party: tuple[str, ...] = ()
 
 
 def worth_parsing(data: bytes, options: Options, display: str) -> bool:

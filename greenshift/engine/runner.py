@@ -106,6 +106,10 @@ def run(
         flags = facts.patched
         options = replace(options, patched=flags, mocked=facts.mocked, reexports=facts.reexports)
         if flags and not options.keep_patching:
+            from greenshift.engine.project import third_party_imports
+
+            everything = [(item[1].display, item[2]) for item in (*candidates, *others)]
+            options = replace(options, third_party=third_party_imports(everything))
             patched = [item for item in others if worth_parsing(item[2], options, item[1].display)]
             candidates += patched
             others = [item for item in others if item not in patched]

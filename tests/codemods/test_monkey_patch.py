@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import libcst as cst
 import pytest
+from typer.testing import CliRunner
 
+from greenshift.cli import app
 from greenshift.codemods.monkey_patch import covered_refs
 from greenshift.codemods.patched_stdlib import FLAGS, covered_by, patched_flags
 from greenshift.engine.pipeline import transform_source
@@ -739,3 +742,58 @@ def test_a_streamed_response_is_reported() -> None:
         "r = requests.get(url, stream=True)\n"
     )
     assert [d.code for d in result.diagnostics] == ["GS131"]
+
+
+def _project(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+THIRD_PARTY_PROJECT = {
+    "app/__init__.py": "",
+    "app/tests/__init__.py": "import eventlet\neventlet.monkey_patch()\n",
+    "app/rpc.py": "import json\nimport kombu.connection\nfrom app import tests\n"
+    "from . import tests as t\nimport yaml as y, requests.adapters\n",
+    "app/util.py": "from oslo_config import cfg\n\nCONF = cfg.CONF\n",
+}
+
+
+def test_a_removed_patch_names_the_third_party_code_it_made_cooperative(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _project(tmp_path, THIRD_PARTY_PROJECT)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["diff", "app"])
+    assert (
+        "app/tests/__init__.py:2:1 GS139 eventlet.monkey_patch() removed: it also made the "
+        "third-party packages this project imports cooperative (kombu, oslo_config, "
+        "requests, yaml)"
+    ) in result.stderr
+    # A file that never mentions eventlet counts: the patch reached every module.
+    assert "util" not in result.stderr
+
+
+def test_keep_patching_still_patches_third_party_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _project(tmp_path, THIRD_PARTY_PROJECT)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["diff", "--keep-patching", "app"])
+    assert "GS139" not in result.stderr
+
+
+def test_no_note_where_the_project_imports_only_the_standard_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _project(
+        tmp_path,
+        {
+            "app/__init__.py": "import eventlet\neventlet.monkey_patch()\n",
+            "app/a.py": "import os, sys\nfrom app import b\nimport app.b\n",
+            "app/b.py": "from __future__ import annotations\n\nimport importlib.util\n",
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["diff", "app"])
+    assert "GS139" not in result.stderr
