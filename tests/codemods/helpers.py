@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 from greenshift.engine.pipeline import transform_source
 from greenshift.engine.results import CHANGED, FAILED, FileResult, Options
@@ -39,3 +40,11 @@ def check_noop(source: str, **options: object) -> FileResult:
 
 def codes(result: FileResult) -> list[str]:
     return [diagnostic.code for diagnostic in result.diagnostics]
+
+
+def write_project(root: Path, files: dict[str, str]) -> None:
+    """``files`` (relative path -> text) written under ``root``, folders made as needed."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)

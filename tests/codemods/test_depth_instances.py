@@ -20,7 +20,7 @@ from greenshift.codemods.depth.model import ModuleFacts, ProjectIndex
 from greenshift.engine.pipeline import transform_source
 from greenshift.engine.results import CHANGED, Options
 from greenshift.runtime import run as run_green
-from tests.codemods.helpers import check_transformed, codes
+from tests.codemods.helpers import check_transformed, codes, write_project
 from tests.codemods.test_depth_project import apply, run_main
 
 TRANSFORMS = [
@@ -891,9 +891,7 @@ def test_instances_of_classes_imported_from_another_module(tmp_path: Path) -> No
     ``Remote`` derives from a class outside the project (``Exception``), which could
     intercept attribute lookup: its instances stay sync callers."""
     files = {"pkg/__init__.py": "", "pkg/db.py": DB, "pkg/api.py": API}
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
+    write_project(tmp_path, files)
     (tmp_path / "main.py").write_text(MAIN)
     statuses = apply(tmp_path, depth=2)
     assert statuses["pkg/api.py"] == CHANGED

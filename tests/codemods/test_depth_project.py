@@ -14,6 +14,7 @@ import pytest
 from greenshift.engine.discovery import discover
 from greenshift.engine.results import CHANGED, SKIPPED, Options
 from greenshift.engine.runner import run
+from tests.codemods.helpers import write_project
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,10 +75,7 @@ def make_project(root: Path) -> None:
         "other/unrelated.py": UNRELATED,
         "main.py": MAIN,
     }
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+    write_project(root, files)
 
 
 def apply(root: Path, depth: int, jobs: int = 1) -> dict[str, str]:

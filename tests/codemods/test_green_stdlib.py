@@ -13,7 +13,7 @@ from greenshift.cli import app
 from greenshift.engine.pipeline import transform_source
 from greenshift.engine.results import Options
 
-from .helpers import check_noop, check_transformed
+from .helpers import check_noop, check_transformed, write_project
 
 PATCHED = frozenset({"os", "select", "socket", "thread", "time", "subprocess"})
 
@@ -219,9 +219,7 @@ def test_a_patch_in_another_file_converts_the_whole_project(
         "app/fetch.py": "import urllib.request\n\n\ndef get(url):\n"
         "    return urllib.request.urlopen(url)\n",
     }
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
+    write_project(tmp_path, files)
     monkeypatch.chdir(tmp_path)
     first = CliRunner().invoke(app, ["apply", "app", "--jobs", "2"])
     assert first.exit_code == 1, first.output

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from greenshift.cli import app
 
-from .helpers import check_noop, check_transformed, codes, run
+from .helpers import check_noop, check_transformed, codes, run, write_project
 
 TARGETS = [
     pytest.param(
@@ -111,9 +111,7 @@ def test_a_project_converts_its_doubles_and_its_code_together(
         "from app import service\n\n\n@mock.patch.object(eventlet, 'spawn')\n"
         "def test_start(spawn):\n    service.start(print)\n    spawn.assert_called_once_with(print)\n",
     }
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
+    write_project(tmp_path, files)
     monkeypatch.chdir(tmp_path)
     assert CliRunner().invoke(app, ["apply", "app", "--jobs", "2"]).exit_code == 1
     assert "greenshift.runtime.spawn(f)" in (tmp_path / "app/service.py").read_text()

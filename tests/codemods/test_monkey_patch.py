@@ -15,7 +15,7 @@ from greenshift.codemods.patched_stdlib import FLAGS, covered_by, patched_flags
 from greenshift.engine.pipeline import transform_source
 from greenshift.engine.results import CHANGED, Options
 
-from .helpers import check_noop, check_transformed, codes, run
+from .helpers import check_noop, check_transformed, codes, run, write_project
 
 TRANSFORMS = [
     pytest.param(
@@ -744,12 +744,6 @@ def test_a_streamed_response_is_reported() -> None:
     assert [d.code for d in result.diagnostics] == ["GS131"]
 
 
-def _project(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-
-
 THIRD_PARTY_PROJECT = {
     "app/__init__.py": "",
     "app/tests/__init__.py": "import eventlet\neventlet.monkey_patch()\n",
@@ -762,7 +756,7 @@ THIRD_PARTY_PROJECT = {
 def test_a_removed_patch_names_the_third_party_code_it_made_cooperative(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _project(tmp_path, THIRD_PARTY_PROJECT)
+    write_project(tmp_path, THIRD_PARTY_PROJECT)
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["diff", "app"])
     assert (
@@ -777,7 +771,7 @@ def test_a_removed_patch_names_the_third_party_code_it_made_cooperative(
 def test_keep_patching_still_patches_third_party_code(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _project(tmp_path, THIRD_PARTY_PROJECT)
+    write_project(tmp_path, THIRD_PARTY_PROJECT)
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["diff", "--keep-patching", "app"])
     assert "GS139" not in result.stderr
@@ -786,7 +780,7 @@ def test_keep_patching_still_patches_third_party_code(
 def test_no_note_where_the_project_imports_only_the_standard_library(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _project(
+    write_project(
         tmp_path,
         {
             "app/__init__.py": "import eventlet\neventlet.monkey_patch()\n",

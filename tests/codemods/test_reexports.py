@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import greenshift.runtime
 from greenshift.cli import app
 
-from .helpers import check_noop, check_transformed, codes
+from .helpers import check_noop, check_transformed, codes, write_project
 
 TRANSFORMS = [
     pytest.param(
@@ -73,9 +73,7 @@ def test_a_helper_module_converts_its_importers_too(
         "app/worker.py": "from app.concurrency import sleep, spawn\n\n\ndef go(f):\n"
         "    spawn(f)\n    sleep(0)\n",
     }
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
+    write_project(tmp_path, files)
     monkeypatch.chdir(tmp_path)
     assert CliRunner().invoke(app, ["apply", "app"]).exit_code == 1
     assert (tmp_path / "app/concurrency.py").read_text() == (
@@ -101,9 +99,7 @@ def test_importers_of_eventlet_through_a_project_module_are_converted(
         "app/worker.py": "from app.concurrency import eventlet, semaphore\n\n\ndef go(f):\n"
         "    eventlet.spawn(f)\n    return semaphore.Semaphore(2)\n",
     }
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
+    write_project(tmp_path, files)
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["apply", "--depth", "0", "app"])
     assert result.exit_code == 1
