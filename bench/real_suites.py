@@ -5,7 +5,9 @@ their tests), install it with its test requirements into a scratch virtual envir
 (dependencies as they were on PyPI at the version's time: ``pip --uploaded-prior-to``),
 run its unit suite under eventlet (the baseline), convert library and tests with
 ``greenshift apply`` (never edited by hand), run the suite again with eventlet installed
-and once more with eventlet uninstalled, each test with a timeout. It prints one table:
+and once more with eventlet uninstalled, each test with a time limit (--timeout in the
+baseline; five times its baseline time, at least 10 s, after conversion, so that a class
+of tests that all hang costs minutes, not hours). It prints one table:
 tests that passed before, how many of those pass after conversion (both ways), the files
 that still import eventlet, and the failures grouped by exception and by the greenshift
 code that explains them (a diagnostic greenshift printed for a function on the failing
@@ -292,6 +294,24 @@ def eventlet_version(python: Path) -> str | None:
 class Outcome:
     outcome: str  # passed, failed, error, skipped, hang, missing
     detail: str = ""
+    duration: float = 0.0  # seconds, for a test that ran to its end
+
+
+#: A converted test may take this many times its baseline time, and never less than
+#: LIMIT_FLOOR seconds, before it counts as hung (nor more than --timeout).
+LIMIT_FACTOR = 5
+LIMIT_FLOOR = 10.0
+
+
+def limits_from(baseline: dict[str, Outcome], cap: float) -> dict[str, float]:
+    """Per-test time limits for a converted run: a test that hangs costs seconds, not the
+    whole --timeout (a class of 200 scenarios that all hang would take hours)."""
+    limits = {}
+    for test, outcome in baseline.items():
+        if outcome.outcome == "passed" and outcome.duration:
+            limit = min(cap, max(LIMIT_FLOOR, LIMIT_FACTOR * outcome.duration))
+            limits[test] = limits[listed_id(test)] = limit
+    return limits
 
 
 def _read_events(path: Path) -> list[dict[str, object]]:
@@ -348,9 +368,10 @@ def run_suite(
     logs: Path,
     timeout: float,
     jobs: int,
+    limits: dict[str, float] | None = None,
 ) -> dict[str, Outcome]:
     """Run ``ids`` in ``tree``; a process that hangs or dies is replaced by one for the
-    tests it had not reached."""
+    tests it had not reached. ``limits``: per-test timeouts (``timeout`` for the others)."""
     shutil.rmtree(logs, ignore_errors=True)  # an earlier run's parts would read as this one's
     logs.mkdir(parents=True, exist_ok=True)
     results: dict[str, Outcome] = {}
@@ -366,6 +387,11 @@ def run_suite(
             ids_file.write_text("\n".join(part) + "\n")
             out = stem.with_suffix(".jsonl")
             out.unlink(missing_ok=True)
+            limits_args: list[str] = []
+            if limits:
+                limits_file = stem.with_suffix(".limits.json")
+                limits_file.write_text(json.dumps({t: limits[t] for t in part if t in limits}))
+                limits_args = ["--limits", str(limits_file)]
             stderr = stem.with_suffix(".stderr").open("w")
             proc = subprocess.Popen(
                 [
@@ -381,6 +407,7 @@ def run_suite(
                     str(ids_file),
                     "--timeout",
                     str(timeout),
+                    *limits_args,
                 ],
                 cwd=tree,
                 stdout=stderr,
@@ -406,7 +433,9 @@ def run_suite(
                     started = str(event["id"])
                 elif kind == "stop":
                     results[str(event["id"])] = Outcome(
-                        str(event["outcome"]), str(event.get("detail", ""))
+                        str(event["outcome"]),
+                        str(event.get("detail", "")),
+                        float(event.get("duration", 0.0)),  # type: ignore[arg-type]
                     )
                     started = None
                 elif kind == "fixture":
@@ -703,6 +732,8 @@ def measure(project: Project, args: argparse.Namespace) -> Figures:
     if args.reuse_baseline and baseline_file.exists():
         saved = json.loads(baseline_file.read_text())
         ids, baseline = saved["ids"], {k: Outcome(*v) for k, v in saved["results"].items()}
+        if not any(outcome.duration for outcome in baseline.values()):
+            _durations_from_logs(baseline, logs / "baseline")
     else:
         ids = list_tests(python, sdist, project, logs / "list.jsonl")
         log(f"{project.name}: baseline, {len(ids)} tests")
@@ -712,10 +743,14 @@ def measure(project: Project, args: argparse.Namespace) -> Figures:
         baseline_file.parent.mkdir(parents=True, exist_ok=True)
         baseline_file.write_text(
             json.dumps(
-                {"ids": ids, "results": {k: [v.outcome, v.detail] for k, v in baseline.items()}}
+                {
+                    "ids": ids,
+                    "results": {k: [v.outcome, v.detail, v.duration] for k, v in baseline.items()},
+                }
             )
         )
     passed = {test for test, outcome in baseline.items() if outcome.outcome == "passed"}
+    limits = limits_from(baseline, args.timeout)
     figures.listed, figures.baseline_passed = len(baseline), len(passed)
     figures.importers_before = len(eventlet_importers(sdist, project.package))
 
@@ -729,13 +764,26 @@ def measure(project: Project, args: argparse.Namespace) -> Figures:
         if not args.eventlet_only:
             ways.append((f"{mode}, without eventlet", True))
         for way, uninstall in ways:
-            results = _converted_run(project, python, tree, passed, way, uninstall, figures, args)
+            results = _converted_run(
+                project, python, tree, passed, way, uninstall, figures, args, limits
+            )
             _account(figures, way, passed, results, diagnostics, tree)
             (logs / f"{_slug(way)}.json").write_text(
                 json.dumps({k: [v.outcome, v.detail] for k, v in results.items()}, indent=0)
             )
     figures.minutes = (time.monotonic() - began) / 60
     return figures
+
+
+def _durations_from_logs(baseline: dict[str, Outcome], logs: Path) -> None:
+    """A baseline saved before durations were kept: read them off its run's logs."""
+    for path in sorted(logs.glob("part*.jsonl")):
+        for event in _read_events(path):
+            test = str(event.get("id"))
+            if event.get("event") == "stop" and test in baseline:
+                old = baseline[test]
+                duration = float(event.get("duration", 0.0))  # type: ignore[arg-type]
+                baseline[test] = Outcome(old.outcome, old.detail, duration)
 
 
 def _slug(way: str) -> str:
@@ -751,6 +799,7 @@ def _converted_run(
     uninstall: bool,
     figures: Figures,
     args: argparse.Namespace,
+    limits: dict[str, float],
 ) -> dict[str, Outcome]:
     if uninstall:
         run([python, "-m", "pip", "uninstall", "-q", "-y", "eventlet"], check=True)
@@ -759,7 +808,7 @@ def _converted_run(
         # Listed as ``test_x(name)`` (load_tests) or as ``test_x`` (scenarios made at run time).
         wanted = sorted(passed | {listed_id(test) for test in passed})
         logs = args.workdir / "logs" / project.name / _slug(way)
-        return run_suite(python, tree, project, wanted, logs, args.timeout, args.jobs)
+        return run_suite(python, tree, project, wanted, logs, args.timeout, args.jobs, limits)
     finally:
         if uninstall and figures.eventlet:
             pin = f"eventlet=={figures.eventlet}"
@@ -865,7 +914,9 @@ def main() -> None:
         / "greenshift-real-suites",
         help="where sdists, virtual environments, converted trees and logs are kept",
     )
-    parser.add_argument("--timeout", type=float, default=60, help="seconds a test may take (60)")
+    parser.add_argument(
+        "--timeout", type=float, default=60, help="the most seconds a test may take (60)"
+    )
     parser.add_argument("--jobs", type=int, default=2, help="test processes side by side (2)")
     parser.add_argument(
         "--reuse-baseline", action="store_true", help="reuse an earlier baseline run of a version"

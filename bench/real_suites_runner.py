@@ -6,9 +6,9 @@ flushed as it is written. Discovery honours ``load_tests`` (testscenarios expand
 scenarios there), so the test ids are the ones the project's own runner (stestr) sees.
 
     python real_suites_runner.py --start DIR --top DIR --out FILE [--ids FILE] [--list]
-        [--timeout SECONDS]
+        [--timeout SECONDS] [--limits FILE]
 
-A test that runs longer than --timeout makes faulthandler dump every thread's stack to
+A test that runs longer than --timeout (or its own limit in --limits) makes faulthandler dump every thread's stack to
 stderr and end the process; the harness records it as a hang and starts a new process for
 the tests that are left.
 """
@@ -37,10 +37,11 @@ def _flatten(suite: unittest.TestSuite | unittest.TestCase) -> Iterator[unittest
 class _JsonResult(unittest.TestResult):
     """Writes a line when a test starts and when it stops, with its outcome."""
 
-    def __init__(self, out, timeout: float) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, out, timeout: float, limits: dict[str, float]) -> None:  # type: ignore[no-untyped-def]
         super().__init__()
         self.out = out
         self.timeout = timeout
+        self.limits = limits
         self._outcome: tuple[str, str] | None = None
         self._started = 0.0
 
@@ -53,7 +54,7 @@ class _JsonResult(unittest.TestResult):
         self._outcome = None
         self._started = time.monotonic()
         self._write(event="start", id=test.id())
-        faulthandler.dump_traceback_later(self.timeout, exit=True)
+        faulthandler.dump_traceback_later(self.limits.get(test.id(), self.timeout), exit=True)
 
     def stopTest(self, test: unittest.TestCase) -> None:  # noqa: N802
         faulthandler.cancel_dump_traceback_later()
@@ -110,6 +111,7 @@ def main() -> None:
     parser.add_argument("--ids", help="file with the ids of the tests to run, one a line")
     parser.add_argument("--list", action="store_true", help="write the ids of every test")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per test")
+    parser.add_argument("--limits", help="JSON file: seconds for some tests, instead of --timeout")
     args = parser.parse_args()
 
     sys.path.insert(0, os.path.abspath(args.top))
@@ -131,7 +133,11 @@ def main() -> None:
                 for test in tests
                 if test.id() in wanted or test.id().startswith("unittest.loader._FailedTest.")
             ]
-        result = _JsonResult(out, args.timeout)
+        limits: dict[str, float] = {}
+        if args.limits:
+            with open(args.limits, encoding="utf-8") as limits_file:
+                limits = json.load(limits_file)
+        result = _JsonResult(out, args.timeout, limits)
         try:
             unittest.TestSuite(tests).run(result)
         except BaseException:  # something escaped the suite: say so, then stop
