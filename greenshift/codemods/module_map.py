@@ -155,13 +155,19 @@ def offloaded_call(
         func=cst.Attribute(value=cst.Name("asyncio"), attr=cst.Name("to_thread")),
         args=[cst.Arg(func.with_changes(lpar=(), rpar=())), *node.args],
     )
+    return awaited_in_place(ref, node, to_thread)
+
+
+def awaited_in_place(ref: EventletRef, node: cst.Call, awaitable: cst.Call) -> cst.BaseExpression:
+    """``awaitable`` where the call ``node`` was: ``await ...`` directly inside ``async def``
+    (parenthesized where a trailer follows), ``awaitlet(...)`` elsewhere."""
     if ref.in_async:
         lpar, rpar = node.lpar, node.rpar
         if not lpar and isinstance(ref.target_parent, _TRAILER_PARENTS):
             lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
-        return cst.Await(expression=to_thread, lpar=lpar, rpar=rpar)
+        return cst.Await(expression=awaitable, lpar=lpar, rpar=rpar)
     return cst.Call(
-        func=cst.Name("awaitlet"), args=[cst.Arg(to_thread)], lpar=node.lpar, rpar=node.rpar
+        func=cst.Name("awaitlet"), args=[cst.Arg(awaitable)], lpar=node.lpar, rpar=node.rpar
     )
 
 

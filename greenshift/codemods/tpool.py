@@ -27,6 +27,7 @@ import libcst as cst
 
 from greenshift.codemods.base import ImportSpec, Problem
 from greenshift.codemods.mock_targets import is_mocked
+from greenshift.codemods.module_map import awaited_in_place
 from greenshift.codemods.names import EventletIndex, EventletRef
 from greenshift.codemods.rename import RuntimeRenameCodemod
 from greenshift.codemods.syntax import statement_call
@@ -35,9 +36,6 @@ EXECUTE = "eventlet.tpool.execute"
 KILLALL = "eventlet.tpool.killall"
 ASYNCIO: ImportSpec = ("asyncio", None)
 AWAITLET: ImportSpec = ("greenshift.runtime", "awaitlet")
-
-# Positions where an ``await`` expression needs parentheses: ``(await x).attr``.
-_TRAILER_PARENTS = (cst.Attribute, cst.Subscript, cst.Call)
 
 #: eventlet.tpool APIs without a runtime counterpart -> what to do instead
 NO_COUNTERPART: dict[str, str] = {
@@ -103,14 +101,7 @@ class TpoolCodemod(RuntimeRenameCodemod):
             lpar=(),
             rpar=(),
         )
-        if ref.in_async:
-            lpar, rpar = node.lpar, node.rpar
-            if not lpar and isinstance(ref.target_parent, _TRAILER_PARENTS):
-                lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
-            return cst.Await(expression=to_thread, lpar=lpar, rpar=rpar)
-        return cst.Call(
-            func=cst.Name("awaitlet"), args=[cst.Arg(to_thread)], lpar=node.lpar, rpar=node.rpar
-        )
+        return awaited_in_place(ref, node, to_thread)
 
 
 def _function_comes_first(call: cst.Call) -> bool:
