@@ -450,12 +450,15 @@ def run_suite(
             reached = set(results) | {listed_id(test) for test in results}
             left = [test for test in part if test not in reached]
             if left and not done:
-                next_batch.append(left)
+                next_batch.extend(left)
             elif left:
                 for test in left:  # listed before, gone now (a module that no longer imports)
                     results[test] = Outcome("missing", _import_failure(events, test))
         if next_batch:
-            pending.append(next_batch)
+            # Spread what is left over every process again, a class split if it must be
+            # (a class of scenarios that hang one after another would run alone otherwise).
+            size = -(-len(next_batch) // jobs)
+            pending.append([next_batch[i : i + size] for i in range(0, len(next_batch), size)])
     return results
 
 
