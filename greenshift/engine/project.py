@@ -101,6 +101,7 @@ def third_party_imports(files: Sequence[tuple[str, bytes]]) -> tuple[str, ...]:
         own.add(parts[-1].rsplit(".", 1)[0])
     found: set[str] = set()
     for _, data in files:
+        data = data.replace(b"\\\r\n", b" ").replace(b"\\\n", b" ")  # continued lines
         for match in _IMPORT_LINE.finditer(data):
             if match.group(1):
                 found.add(match.group(1).decode())
