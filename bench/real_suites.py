@@ -19,6 +19,8 @@ It downloads, so it is not a test. It takes a while (about 40 minutes for every 
     python bench/real_suites.py                      # every project
     python bench/real_suites.py os-ken oslo.service  # some
     python bench/real_suites.py --reuse-baseline     # keep earlier baselines
+    python bench/real_suites.py --reuse-baseline --reuse-results  # the table again, from
+                                                     # the last run's results (converts anew)
     python bench/real_suites.py --json out.json      # also write the figures
 
 Tests run with the project's own runner's discovery (``unittest`` with ``load_tests``,
@@ -658,12 +660,25 @@ def explain(detail: str, diagnostics: Sequence[Diagnostic], tree: Path) -> list[
 
 def _innermost_frames(detail: str) -> list[str]:
     """Where each thread of a hang's stack dump was (most recent call first), or where a
-    traceback's exception was raised (its last frame)."""
+    traceback's exception was raised (its last frame); the standard library's frames are
+    passed over (a third-party poll waits in ``queue.get``)."""
     if "most recent call first" in detail:
-        blocks = detail.split("most recent call first):")[1:]
-        return [m.group("path") for block in blocks if (m := FRAME.search(block))]
-    frames = list(FRAME.finditer(detail))
-    return [frames[-1].group("path")] if frames else []
+        stacks = [
+            [m.group("path") for m in FRAME.finditer(block)]
+            for block in detail.split("most recent call first):")[1:]
+        ]
+    else:
+        stacks = [[m.group("path") for m in reversed(list(FRAME.finditer(detail)))]]
+    innermost = []
+    for stack in stacks:
+        own = [path for path in stack if not _in_stdlib(path)]
+        if own:
+            innermost.append(own[0])
+    return innermost
+
+
+def _in_stdlib(path: str) -> bool:
+    return "site-packages/" not in path and bool(re.search(r"/lib/python3\.\d+/", path))
 
 
 def _named_packages(message: str) -> list[str]:
@@ -767,9 +782,13 @@ def measure(project: Project, args: argparse.Namespace) -> Figures:
         if not args.eventlet_only:
             ways.append((f"{mode}, without eventlet", True))
         for way, uninstall in ways:
-            results = _converted_run(
-                project, python, tree, passed, way, uninstall, figures, args, limits
-            )
+            saved_results = logs / f"{_slug(way)}.json"
+            if args.reuse_results and saved_results.exists():
+                results = {k: Outcome(*v) for k, v in json.loads(saved_results.read_text()).items()}
+            else:
+                results = _converted_run(
+                    project, python, tree, passed, way, uninstall, figures, args, limits
+                )
             _account(figures, way, passed, results, diagnostics, tree)
             (logs / f"{_slug(way)}.json").write_text(
                 json.dumps({k: [v.outcome, v.detail] for k, v in results.items()}, indent=0)
@@ -840,10 +859,10 @@ def _account(
         exceptions[exception_of(outcome)] += 1
         reasons = explain(outcome.detail, diagnostics, tree)
         dependency = dependency_on_eventlet(outcome.detail)
-        if reasons:
-            codes[reasons[0].code] += 1
-        elif dependency:
+        if dependency:  # the import that failed is the cause, whatever else is reported
             codes[f"dependency {dependency} imports eventlet"] += 1
+        elif reasons:
+            codes[reasons[0].code] += 1
         else:
             unexplained.append(f"{test} ({exception_of(outcome)})")
     figures.exceptions[way] = exceptions
@@ -923,6 +942,12 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="test processes side by side (2)")
     parser.add_argument(
         "--reuse-baseline", action="store_true", help="reuse an earlier baseline run of a version"
+    )
+    parser.add_argument(
+        "--reuse-results",
+        action="store_true",
+        help="read the converted suites' results of the last run instead of running them "
+        "(the projects are converted again, for the diagnostics that explain failures)",
     )
     parser.add_argument(
         "--eventlet-only", action="store_true", help="skip the run with eventlet uninstalled"
