@@ -705,6 +705,8 @@ def dependency_on_eventlet(detail: str) -> str | None:
 def exception_of(outcome: Outcome) -> str:
     if outcome.outcome in ("hang", "missing"):
         return outcome.outcome
+    if outcome.outcome == "skipped":  # the project's own check skipped it: its reason
+        return f"skipped ({outcome.detail.strip()[:60]})"
     for line in reversed(outcome.detail.strip().splitlines()):
         if (
             line
