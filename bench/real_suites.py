@@ -636,8 +636,9 @@ def explain(detail: str, diagnostics: Sequence[Diagnostic], tree: Path) -> list[
             continue
         line = int(match.group("line"))
         if line in _eventlet_import_lines(path, spans_cache):
-            # An eventlet import that stayed: the diagnostics on the uses that keep it.
-            found.extend(d for d in by_file[path] if d not in found)
+            # An eventlet import that stayed: the diagnostics on the uses that keep it (not
+            # GS139, a note on a call that was removed).
+            found.extend(d for d in by_file[path] if d not in found and d.code != "GS139")
             continue
         spans = [span for span in _function_spans(path, spans_cache) if span[0] <= line <= span[1]]
         start, end = min(spans, key=lambda s: s[1] - s[0]) if spans else (line, line)

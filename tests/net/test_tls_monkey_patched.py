@@ -49,6 +49,32 @@ def test_context_settings_work_once_ssl_is_patched() -> None:
     ]
 
 
+def test_wrap_ssl_builds_its_context_once_ssl_is_patched() -> None:
+    # eventlet's wrap_ssl(sock, cert_reqs=...) builds a context itself: it must be one whose
+    # setters work with ssl patched, whatever the runtime's own ssl module still holds.
+    code = textwrap.dedent(
+        """
+        import greenshift.runtime
+        greenshift.runtime.monkey_patch()
+        import socket, ssl
+        from greenshift.runtime.net import wrap_ssl
+        sock = socket.socket()
+        wrapped = wrap_ssl(sock, cert_reqs=ssl.CERT_REQUIRED)
+        print(type(wrapped.context).__module__, wrapped.context.verify_mode.name)
+        wrapped.close()
+        """
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.split() == ["greenshift.runtime.net.ssl", "CERT_REQUIRED"]
+
+
 def test_a_patched_context_wraps_a_server_and_a_client_socket(tmp_path: Path) -> None:
     cert, key = make_self_signed(tmp_path)
     code = textwrap.dedent(

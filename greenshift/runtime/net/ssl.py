@@ -144,7 +144,8 @@ def _legacy_context(
         raise ValueError("certfile must be specified")
     if ssl_version is None:
         ssl_version = ssl.PROTOCOL_TLS_SERVER if server_side else ssl.PROTOCOL_TLS_CLIENT
-    context = ssl.SSLContext(ssl_version)
+    # This module's class: once ssl is patched, the standard one's setters recurse.
+    context = SSLContext(ssl_version)
     context.check_hostname = False
     context.verify_mode = cert_reqs
     if ca_certs:
