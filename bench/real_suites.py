@@ -13,7 +13,7 @@ that still import eventlet, and the failures grouped by exception and by the gre
 code that explains them (a diagnostic greenshift printed for a function on the failing
 test's traceback). A failure no diagnostic explains is listed by name.
 
-It downloads, so it is not a test. It takes a while (about 40 minutes for every project on
+It downloads, so it is not a test. It takes a while (about 70 minutes for every project on
 2 cores, most of it in installs and baselines, which are kept in --workdir between runs):
 
     python bench/real_suites.py                      # every project
