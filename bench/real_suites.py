@@ -14,7 +14,7 @@ code that explains them (a diagnostic greenshift printed for a function on the f
 test's traceback). A failure no diagnostic explains is listed by name.
 
 It downloads, so it is not a test. It takes a while (about 70 minutes for every project on
-2 cores, most of it in installs and baselines, which are kept in --workdir between runs):
+2 cores: installs and baselines, kept in --workdir between runs, and tests that hang):
 
     python bench/real_suites.py                      # every project
     python bench/real_suites.py os-ken oslo.service  # some
