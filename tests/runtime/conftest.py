@@ -115,20 +115,25 @@ class TraceStore:
 _NEEDED = pytest.StashKey[list]()
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Remember which (impl, module) runs the selected tests need, eventlet's first."""
+def needed_runs(items: list[pytest.Item], fixture: str) -> list[tuple[str, str]]:
+    """The (impl, module) runs the selected tests that use ``fixture`` need, eventlet's
+    first."""
     needed: list[tuple[str, str]] = []
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})
         module = params.get("module")
-        if module is None or "traces" not in getattr(item, "fixturenames", ()):
+        if module is None or fixture not in getattr(item, "fixturenames", ()):
             continue
         impls = ["eventlet"] + ([params["impl"]] if "impl" in params else [])
         for impl in impls:
             if (impl, module) not in needed:
                 needed.append((impl, module))
     needed.sort(key=lambda key: key[0] != "eventlet")
-    config.stash[_NEEDED] = needed
+    return needed
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    config.stash[_NEEDED] = needed_runs(items, "traces")
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from concurrent.futures import Future
 
 import pytest
 
-from tests.runtime.conftest import ModuleRun, TraceStore, run_module
+from tests.runtime.conftest import ModuleRun, TraceStore, needed_runs, run_module
 
 GREEN_RUNNER = "tests.runtime.green.green_runner"
 
@@ -24,18 +24,7 @@ _NEEDED = pytest.StashKey[list]()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Remember which (impl, module) runs the selected green scenario tests need."""
-    needed: list[tuple[str, str]] = []
-    for item in items:
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        module = params.get("module")
-        if module is None or "green_traces" not in getattr(item, "fixturenames", ()):
-            continue
-        for impl in ["eventlet"] + ([params["impl"]] if "impl" in params else []):
-            if (impl, module) not in needed:
-                needed.append((impl, module))
-    needed.sort(key=lambda key: key[0] != "eventlet")
-    config.stash[_NEEDED] = needed
+    config.stash[_NEEDED] = needed_runs(items, "green_traces")
 
 
 @pytest.fixture(scope="session")
