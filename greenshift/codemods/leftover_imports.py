@@ -67,7 +67,12 @@ class LeftoverImportsCodemod(EventletCodemod):
 
     def handles(self, ref: EventletRef) -> bool:
         """An availability check's test of the name (``if eventlet:``)."""
-        return ref.guarded and ref.call is None and isinstance(ref.node, cst.Name)
+        return (
+            ref.guarded
+            and ref.call is None
+            and isinstance(ref.node, cst.Name)
+            and canonical(ref.api) == "eventlet"
+        )
 
     def check(self, ref: EventletRef, index: EventletIndex) -> Problem | None:
         return None
@@ -111,6 +116,8 @@ def _stand_ins(index: EventletIndex, by_root: dict[str, list[EventletRef]]) -> d
     for site in index.imports:
         if site.alias is None or not availability_check(site):
             continue
+        if canonical(site.qualname) != "eventlet":
+            continue  # a name of eventlet's, not eventlet itself: the runtime is not it
         if target_for(canonical(site.qualname)) is not None or site.local in index.exported:
             continue  # the ``availability`` codemod's, or other modules' to use
         refs = by_root[site.local]

@@ -239,6 +239,33 @@ def test_the_module_stays_while_an_attribute_use_is_left() -> None:
     assert codes(result) == ["GS150"]
 
 
+def test_a_guarded_name_without_a_counterpart_is_not_the_runtime() -> None:
+    # Only eventlet itself is stood in for by the runtime; a name of eventlet's that the
+    # runtime lacks stays, reported, even where the rest of the module converts.
+    result = run(
+        textwrap.dedent(
+            """\
+            import eventlet
+
+            try:
+                from eventlet import websocket
+            except ImportError:
+                websocket = None
+
+
+            def pause():
+                eventlet.sleep(0)
+                return websocket is not None
+            """
+        )
+    )
+    assert result.output is not None
+    output = result.output.decode()
+    assert "    from eventlet import websocket\n" in output
+    assert "awaitlet(asyncio.sleep(0))" in output
+    assert codes(result) == ["GS153"]
+
+
 def test_a_converted_check_holds_without_eventlet(tmp_path: Path) -> None:
     before = """\
         try:
