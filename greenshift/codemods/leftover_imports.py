@@ -31,7 +31,8 @@ read at all. Its import then binds the runtime, so the check holds without event
         eventlet = None                          eventlet = None
 
 Left as is: such an import while a use of an attribute of the name is left, or when the
-name is re-exported.
+name is re-exported; in a module where nothing else converts, the check alone is reported
+(GS107) rather than rewritten.
 """
 
 from __future__ import annotations
@@ -43,7 +44,13 @@ import libcst as cst
 
 from greenshift.codemods.base import EventletCodemod, Problem, index_for
 from greenshift.codemods.mock_targets import target_for
-from greenshift.codemods.names import EventletIndex, EventletRef, availability_check, canonical
+from greenshift.codemods.names import (
+    EventletIndex,
+    EventletRef,
+    ImportSite,
+    availability_check,
+    canonical,
+)
 from greenshift.codemods.patched_stdlib import SELECTED_KEY
 from greenshift.codemods.reexports import CounterpartImports
 from greenshift.codemods.registry import owner_of
@@ -75,7 +82,16 @@ class LeftoverImportsCodemod(EventletCodemod):
         )
 
     def check(self, ref: EventletRef, index: EventletIndex) -> Problem | None:
-        return None
+        if any(not self.handles(other) for other in index.refs) or any(
+            _has_counterpart(site) for site in index.imports if availability_check(site)
+        ):
+            return None  # the module converts: the import will bind the runtime
+        return Problem(
+            "GS107",
+            f"{ref.root!r} (eventlet) is only tested here, an availability check, and nothing "
+            "else in this module converts: the eventlet import stays",
+            "delete the check once nothing needs eventlet, or convert what it guards",
+        )
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._reset()
@@ -108,6 +124,11 @@ def _refs_by_root(
         else:
             by_root[ref.root].append(ref)
     return by_root
+
+
+def _has_counterpart(site: ImportSite) -> bool:
+    """Does the ``availability`` codemod give this guarded import its counterpart?"""
+    return site.alias is not None and target_for(canonical(site.qualname)) is not None
 
 
 def _stand_ins(index: EventletIndex, by_root: dict[str, list[EventletRef]]) -> dict[int, str]:

@@ -239,6 +239,23 @@ def test_the_module_stays_while_an_attribute_use_is_left() -> None:
     assert codes(result) == ["GS150"]
 
 
+def test_a_check_alone_in_its_module_is_reported() -> None:
+    # Nothing else here converts, so the import is not rewritten for the check alone; it
+    # stays on eventlet, and says so.
+    source = """\
+        try:
+            import eventlet
+        except ImportError:
+            eventlet = None
+
+
+        def green():
+            return eventlet is not None
+        """
+    result = check_noop(source)
+    assert codes(result) == ["GS107"]
+
+
 def test_a_guarded_name_without_a_counterpart_is_not_the_runtime() -> None:
     # Only eventlet itself is stood in for by the runtime; a name of eventlet's that the
     # runtime lacks stays, reported, even where the rest of the module converts.
