@@ -19,14 +19,12 @@ from __future__ import annotations
 import os as _real_os
 import select as _select
 import stat as _stat
+from typing import Any
 
 from greenshift.runtime.bridge import sleep as _green_sleep
 from greenshift.runtime.green._context import REAL, context, wait_kind
 from greenshift.runtime.green._fd import until_ready
 
-globals().update(
-    {name: value for name, value in vars(_real_os).items() if not name.startswith("__")}
-)
 __all__ = list(_real_os.__all__)
 __patched__ = ["read", "write", "wait", "waitpid"]
 
@@ -105,3 +103,14 @@ def waitpid(pid: int, options: int, /) -> tuple[int, int]:
 def wait() -> tuple[int, int]:
     """Wait for any child process to end; return its pid and exit status."""
     return waitpid(-1, 0)
+
+
+def __getattr__(name: str) -> Any:
+    # What this module does not replace is the real module's, looked up at each use: a test
+    # double of it (``mock.patch("os.kill")``) reaches the code that imports this module, as
+    # it did when eventlet patched the real module in place.
+    return getattr(_real_os, name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(dir(_real_os)))

@@ -9,6 +9,7 @@ loop runs directly, `sleep(0)` returns at once and a longer sleep raises
 from __future__ import annotations
 
 import time as _real_time
+from typing import Any
 
 from greenshift.runtime.bridge import sleep as _green_sleep
 from greenshift.runtime.green._context import (
@@ -18,10 +19,6 @@ from greenshift.runtime.green._context import (
     context,
     loop_may_block,
     must_not_wait,
-)
-
-globals().update(
-    {name: value for name, value in vars(_real_time).items() if not name.startswith("__")}
 )
 
 __patched__ = ["sleep"]
@@ -43,3 +40,14 @@ def sleep(seconds: float) -> None:
         _real_sleep(seconds)
     elif seconds > 0:
         must_not_wait("time.sleep()")
+
+
+def __getattr__(name: str) -> Any:
+    # What this module does not replace is the real module's, looked up at each use: a test
+    # double of it (``mock.patch("time.time")``) reaches the code that imports this module, as
+    # it did when eventlet patched the real module in place.
+    return getattr(_real_time, name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(dir(_real_time)))
