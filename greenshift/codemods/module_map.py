@@ -33,12 +33,10 @@ from greenshift.codemods.base import EventletCodemod, ImportSpec, Problem, impor
 from greenshift.codemods.mock_targets import is_mocked
 from greenshift.codemods.names import STAR_EXPORTS, EventletIndex, EventletRef, is_eventlet
 from greenshift.codemods.reports import unconvertible
-from greenshift.codemods.syntax import dotted_expression
+from greenshift.codemods.syntax import awaited_in_place, dotted_expression
 
 ASYNCIO: ImportSpec = ("asyncio", None)
 AWAITLET: ImportSpec = ("greenshift.runtime", "awaitlet")
-# Positions where an ``await`` expression needs parentheses: ``(await x).attr``.
-_TRAILER_PARENTS = (cst.Attribute, cst.Subscript, cst.Call)
 
 
 @dataclass(frozen=True)
@@ -156,19 +154,6 @@ def offloaded_call(
         args=[cst.Arg(func.with_changes(lpar=(), rpar=())), *node.args],
     )
     return awaited_in_place(ref, node, to_thread)
-
-
-def awaited_in_place(ref: EventletRef, node: cst.Call, awaitable: cst.Call) -> cst.BaseExpression:
-    """``awaitable`` where the call ``node`` was: ``await ...`` directly inside ``async def``
-    (parenthesized where a trailer follows), ``awaitlet(...)`` elsewhere."""
-    if ref.in_async:
-        lpar, rpar = node.lpar, node.rpar
-        if not lpar and isinstance(ref.target_parent, _TRAILER_PARENTS):
-            lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
-        return cst.Await(expression=awaitable, lpar=lpar, rpar=rpar)
-    return cst.Call(
-        func=cst.Name("awaitlet"), args=[cst.Arg(awaitable)], lpar=node.lpar, rpar=node.rpar
-    )
 
 
 class ModuleMapCodemod(EventletCodemod):

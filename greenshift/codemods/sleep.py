@@ -27,12 +27,10 @@ from greenshift.codemods.base import ImportSpec, Problem
 from greenshift.codemods.mock_targets import is_mocked
 from greenshift.codemods.names import EventletIndex, EventletRef
 from greenshift.codemods.rename import RuntimeRenameCodemod
+from greenshift.codemods.syntax import awaited_in_place
 
 ASYNCIO: ImportSpec = ("asyncio", None)
 AWAITLET: ImportSpec = ("greenshift.runtime", "awaitlet")
-
-# Positions where an ``await`` expression needs parentheses: ``(await x).attr``.
-_TRAILER_PARENTS = (cst.Attribute, cst.Subscript, cst.Call)
 
 
 class SleepCodemod(RuntimeRenameCodemod):
@@ -81,11 +79,4 @@ class SleepCodemod(RuntimeRenameCodemod):
             lpar=(),
             rpar=(),
         )
-        if ref.in_async:
-            lpar, rpar = node.lpar, node.rpar
-            if not lpar and isinstance(ref.target_parent, _TRAILER_PARENTS):
-                lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
-            return cst.Await(expression=sleep, lpar=lpar, rpar=rpar)
-        return cst.Call(
-            func=cst.Name("awaitlet"), args=[cst.Arg(sleep)], lpar=node.lpar, rpar=node.rpar
-        )
+        return awaited_in_place(ref, node, sleep)

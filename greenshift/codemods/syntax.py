@@ -38,3 +38,20 @@ def statement_call(ref: EventletRef) -> bool:
         and isinstance(ref.path[-3], cst.Expr)
         and ref.path[-3].value is ref.call
     )
+
+
+# Positions where an ``await`` expression needs parentheses: ``(await x).attr``.
+_TRAILER_PARENTS = (cst.Attribute, cst.Subscript, cst.Call)
+
+
+def awaited_in_place(ref: EventletRef, node: cst.Call, awaitable: cst.Call) -> cst.BaseExpression:
+    """``awaitable`` where the call ``node`` was: ``await ...`` directly inside ``async def``
+    (parenthesized where a trailer follows), ``awaitlet(...)`` elsewhere."""
+    if ref.in_async:
+        lpar, rpar = node.lpar, node.rpar
+        if not lpar and isinstance(ref.target_parent, _TRAILER_PARENTS):
+            lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
+        return cst.Await(expression=awaitable, lpar=lpar, rpar=rpar)
+    return cst.Call(
+        func=cst.Name("awaitlet"), args=[cst.Arg(awaitable)], lpar=node.lpar, rpar=node.rpar
+    )

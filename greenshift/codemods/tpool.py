@@ -27,10 +27,9 @@ import libcst as cst
 
 from greenshift.codemods.base import ImportSpec, Problem
 from greenshift.codemods.mock_targets import is_mocked
-from greenshift.codemods.module_map import awaited_in_place
 from greenshift.codemods.names import EventletIndex, EventletRef
 from greenshift.codemods.rename import RuntimeRenameCodemod
-from greenshift.codemods.syntax import statement_call
+from greenshift.codemods.syntax import awaited_in_place, statement_call
 
 EXECUTE = "eventlet.tpool.execute"
 KILLALL = "eventlet.tpool.killall"

@@ -12,6 +12,15 @@ from .certs import make_self_signed
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def run_patched(code: str) -> subprocess.CompletedProcess[str]:
+    """``code`` in a process of its own (it patches ssl for good); it must succeed."""
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert completed.returncode == 0, completed.stderr
+    return completed
+
+
 def test_context_settings_work_once_ssl_is_patched() -> None:
     # The standard setters call super(SSLContext, SSLContext) with the module's SSLContext,
     # the runtime's once patched: they must not call themselves forever.
@@ -31,14 +40,7 @@ def test_context_settings_work_once_ssl_is_patched() -> None:
               context.maximum_version.name, bool(context.verify_flags & ssl.VERIFY_X509_STRICT))
         """
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-    )
-    assert completed.returncode == 0, completed.stderr
+    completed = run_patched(code)
     assert completed.stdout.split() == [
         "greenshift.runtime.net.ssl",
         "CERT_OPTIONAL",
@@ -64,14 +66,7 @@ def test_wrap_ssl_builds_its_context_once_ssl_is_patched() -> None:
         wrapped.close()
         """
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-    )
-    assert completed.returncode == 0, completed.stderr
+    completed = run_patched(code)
     assert completed.stdout.split() == ["greenshift.runtime.net.ssl", "CERT_REQUIRED"]
 
 
@@ -114,8 +109,5 @@ def test_a_patched_context_wraps_a_server_and_a_client_socket(tmp_path: Path) ->
         print(greenshift.runtime.run(main))
         """
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
-    )
-    assert completed.returncode == 0, completed.stderr
+    completed = run_patched(code)
     assert completed.stdout.strip() == "(True, b'ping!', b'pong!')"
