@@ -282,6 +282,24 @@ class StringRef:
     node: cst.SimpleString
     api: str
     path: tuple[cst.CSTNode, ...]
+    #: the module name given to an import function (``importlib.import_module("eventlet")``)
+    imported: bool = False
+
+
+#: Functions that import a module named by a string, or find it: an eventlet module named
+#: to one is an import greenshift cannot follow (often an availability check).
+IMPORT_FUNCTIONS = frozenset({"__import__", "import_module", "try_import", "find_spec"})
+
+
+def imported_by_name(path: tuple[cst.CSTNode, ...]) -> bool:
+    """Is the string at the end of ``path`` the module an import function is given?"""
+    if len(path) < 3 or not isinstance(path[-2], cst.Arg) or not isinstance(path[-3], cst.Call):
+        return False
+    call = path[-3]
+    if not call.args or call.args[0] is not path[-2] or path[-2].keyword is not None:
+        return False
+    callee = dotted_name(call.func)
+    return callee is not None and callee.rsplit(".", 1)[-1] in IMPORT_FUNCTIONS
 
 
 @dataclass(frozen=True, eq=False)
@@ -575,8 +593,14 @@ class _Walker:
             value = ast.literal_eval(node.value)
         except (ValueError, SyntaxError):
             return
-        if isinstance(value, str) and _DOTTED_EVENTLET.fullmatch(value):
-            self.index.strings.append(StringRef(node, canonical(value), tuple(self.path)))
+        if not isinstance(value, str):
+            return
+        path = tuple(self.path)
+        if _DOTTED_EVENTLET.fullmatch(value):
+            imported = imported_by_name(path)
+            self.index.strings.append(StringRef(node, canonical(value), path, imported))
+        elif value == "eventlet" and imported_by_name(path):
+            self.index.strings.append(StringRef(node, value, path, imported=True))
 
     # -- imports -----------------------------------------------------------------------
 

@@ -4,7 +4,7 @@
 use that no codemod owns gets its family's code and a hint naming what replaces it, or
 GS102 when no family below covers it. Codes are stable:
 
-- GS150 ``eventlet.hubs.*`` (``use_hub``, ``get_hub``, ``trampoline``, ...)
+- GS150 ``eventlet.hubs.*`` (``get_default_hub``, the hub's internals, ...)
 - GS151 ``eventlet.debug.*``
 - GS153 ``eventlet.websocket``
 - GS154 ``eventlet.zipkin``
@@ -12,6 +12,8 @@ GS102 when no family below covers it. Codes are stable:
 - GS156 ``eventlet.pools``
 - GS158 ``eventlet.dagpool``
 - GS159 ``eventlet.support.*``
+- GS109 an eventlet module imported by its name (``importlib.import_module("eventlet")``,
+  ``importutils.try_import("eventlet")``).
 - GS103 a mock target naming an eventlet API (``mock.patch("eventlet.spawn")``,
   ``mock.patch.object(eventlet, "spawn")``) or any other string spelling one; the hint
   names the runtime's replacement when there is one.
@@ -51,8 +53,6 @@ FAMILIES: tuple[Family, ...] = (
         f"use asyncio's loop API ({_LOOP})",
         {
             "use_hub": "delete it: the runtime always runs on asyncio's event loop",
-            "get_hub": f"use {_LOOP} (asyncio.get_running_loop() in async code)",
-            "trampoline": "wait on a greenshift.runtime.net socket, or loop.add_reader/add_writer",
         },
     ),
     Family(
@@ -192,7 +192,17 @@ def _target_hint(api: str) -> str:
 
 
 def string_problem(string: StringRef) -> Problem:
-    """GS103 for a string that spells an eventlet name (a mock target, most often)."""
+    """GS103 for a string that spells an eventlet name (a mock target, most often); GS109
+    for an eventlet module imported by its name."""
+    if string.imported:
+        return Problem(
+            "GS109",
+            f"{string.api} imported by its name: greenshift cannot follow this import, which "
+            "stays on eventlet; as an availability check it turns off what it guards once "
+            "eventlet is uninstalled",
+            "import it with an import statement, then rerun greenshift (an availability "
+            "check of eventlet itself then checks for greenshift.runtime)",
+        )
     return Problem(
         "GS103",
         f"string names {string.api}; it goes stale once the code stops using eventlet",

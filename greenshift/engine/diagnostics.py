@@ -25,6 +25,7 @@ CODES: dict[str, str] = {
     "GS106": "a name the rewrite needs is bound to something else here",
     "GS107": "eventlet import kept: its name is not used here, or is re-exported in __all__",
     "GS108": "from eventlet... import *: the import stays whatever is converted",
+    "GS109": "eventlet imported by its name (import_module, try_import, __import__): left as is",
     "GS110": "a class subclasses eventlet's GreenThread (a greenlet; the runtime's is not)",
     "GS111": "GreenThread constructed directly instead of through spawn",
     "GS112": "eventlet green-thread function with no runtime counterpart (spawn_after_local, ...)",
@@ -43,7 +44,7 @@ CODES: dict[str, str] = {
     "GS139": "a removed monkey_patch() also made the project's third-party imports cooperative",
     "GS140": "eventlet.import_patched / patcher.inject: import-time patching, no replacement",
     "GS141": "patcher.is_monkey_patched with an argument that may have side effects",
-    "GS150": "eventlet.hubs.* (use_hub, get_hub, trampoline...): asyncio's loop replaces the hub",
+    "GS150": "eventlet.hubs.* (use_hub as a value, get_hub used for switch/add/abort...): asyncio's loop replaces the hub",
     "GS151": "eventlet.debug.*: no asyncio counterpart",
     "GS152": "eventlet.backdoor internals (backdoor_server and backdoor are converted)",
     "GS153": "eventlet.websocket: no runtime counterpart",
@@ -57,6 +58,7 @@ CODES: dict[str, str] = {
     "GS162": "green module used as a value where its replacement is not one module",
     "GS165": "converted: the plain call (Popen, os.open, MySQLdb...) blocks the event loop",
     "GS168": "subclass of eventlet.wsgi.HttpProtocol (the runtime's is built on h11)",
+    "GS190": "an installed dependency the project imports imports eventlet itself",
 }
 
 # Named constants for the codemods.

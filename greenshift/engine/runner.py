@@ -79,6 +79,7 @@ def run(
             on_result(result)
 
     candidates: list[tuple[int, SourceFile, bytes, Snapshot]] = []
+    everything: list[tuple[str, bytes]] = []
     # At depth >= 2 the climb may reach files that never mention eventlet: keep their bytes
     # for the project index's own byte test.
     others: list[tuple[int, SourceFile, bytes, Snapshot]] = []
@@ -89,6 +90,7 @@ def run(
             message = f"cannot read: {error.strerror or error}"
             done(position, failed(source_file.display, SourceError("GS005", message)))
             continue
+        everything.append((source_file.display, data))
         if worth_parsing(data, options, source_file.display):
             candidates.append((position, source_file, data, snapshot))
         else:
@@ -108,7 +110,6 @@ def run(
         if flags and not options.keep_patching:
             from greenshift.engine.project import third_party_imports
 
-            everything = [(item[1].display, item[2]) for item in (*candidates, *others)]
             options = replace(options, third_party=third_party_imports(everything))
             patched = [item for item in others if worth_parsing(item[2], options, item[1].display)]
             candidates += patched
@@ -150,7 +151,23 @@ def run(
     finally:
         if workers is not None:
             workers.close()
-    return [results[position] for position in range(len(files))]
+    ordered = [results[position] for position in range(len(files))]
+    if any(b"eventlet" in item[2] for item in candidates):
+        _report_dependencies(ordered, everything)
+    return ordered
+
+
+def _report_dependencies(results: list[FileResult], files: list[tuple[str, bytes]]) -> None:
+    """GS190 on the file that first imports a dependency that uses eventlet itself."""
+    from greenshift.engine.dependencies import dependency_diagnostics
+    from greenshift.engine.project import third_party_imports
+
+    by_display = {result.display: result for result in results}
+    for diagnostic in dependency_diagnostics(third_party_imports(files), files):
+        result = by_display.get(diagnostic.path)
+        if result is not None:
+            result.diagnostics.append(diagnostic)
+            result.diagnostics.sort(key=lambda item: (item.line, item.col))
 
 
 _worker_options: Options | None = None

@@ -23,6 +23,7 @@ from greenshift.runtime.greenthread import (
     spawn_after,
     spawn_n,
 )
+from greenshift.runtime.hubs import get_hub, trampoline
 from greenshift.runtime.net import GreenSocket, StopServe, connect, listen, serve, wrap_ssl
 from greenshift.runtime.patcher import monkey_patch
 from greenshift.runtime.queue import Empty, Full, LifoQueue, LightQueue, PriorityQueue, Queue
@@ -54,6 +55,7 @@ __all__ = [
     "awaitlet",
     "connect",
     "get_loop",
+    "get_hub",
     "getcurrent",
     "is_timeout",
     "kill",
@@ -66,6 +68,7 @@ __all__ = [
     "spawn_after",
     "spawn_n",
     "to_thread",
+    "trampoline",
     "with_timeout",
     "wrap_ssl",
 ]

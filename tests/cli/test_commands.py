@@ -69,7 +69,7 @@ def test_scan_json(workdir: Path) -> None:
     assert calls == [
         ("a.py", 5, "eventlet.sleep", "converts", None),
         ("b.py", 3, "eventlet.sleep", "left", "GS104"),
-        ("b.py", 4, "eventlet.hubs.get_hub", "unhandled", "GS150"),
+        ("b.py", 4, "eventlet.hubs.get_hub", "left", "GS150"),
     ]
     assert payload["errors"] == []
 

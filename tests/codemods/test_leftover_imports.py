@@ -18,7 +18,7 @@ TRANSFORMS = [
 
 
         def clock():
-            return eventlet.hubs.get_hub().clock()
+            return eventlet.hubs.get_hub().switch()
         """,
         """\
         from greenshift.runtime import spawn
@@ -30,7 +30,7 @@ TRANSFORMS = [
 
         def clock():
             import eventlet
-            return eventlet.hubs.get_hub().clock()
+            return eventlet.hubs.get_hub().switch()
         """,
         id="a use left in one function",
     ),
@@ -75,7 +75,7 @@ def test_an_import_kept_for_a_person_moves_to_its_uses(before: str, after: str) 
 
 NOOPS = [
     pytest.param(
-        "import eventlet\n\ndef clock():\n    return eventlet.hubs.get_hub().clock()\n",
+        "import eventlet\n\ndef clock():\n    return eventlet.hubs.get_hub().switch()\n",
         id="nothing else converted here: no churn",
     ),
     pytest.param(

@@ -33,16 +33,40 @@ CASES = [
         id="hubs.get_hub",
     ),
     pytest.param(
-        "from eventlet.hubs import trampoline\ntrampoline(fd, read=True)\n",
+        "from eventlet.hubs import get_default_hub\nget_default_hub()\n",
         "GS150",
-        "add_reader",
-        id="hubs.trampoline imported by name",
+        "get_loop",
+        id="hubs.get_default_hub imported by name",
     ),
     pytest.param(
-        "import eventlet\neventlet.hubs.get_hub().schedule_call_global(0, f)\n",
+        "import eventlet\neventlet.hubs.get_hub().switch()\n",
         "GS150",
         "get_loop",
         id="hub method through import eventlet",
+    ),
+    pytest.param(
+        "from oslo_utils import importutils\n\nev = importutils.try_import('eventlet')\n",
+        "GS109",
+        "import statement",
+        id="eventlet imported by its name: an availability check",
+    ),
+    pytest.param(
+        "import importlib\n\nm = importlib.import_module('eventlet.green.socket')\n",
+        "GS109",
+        "import statement",
+        id="an eventlet module imported by its name",
+    ),
+    pytest.param(
+        "import importlib.util\n\nOK = importlib.util.find_spec('eventlet') is not None\n",
+        "GS109",
+        "import statement",
+        id="eventlet looked up by its name",
+    ),
+    pytest.param(
+        "ev = __import__('eventlet')\n",
+        "GS109",
+        "import statement",
+        id="__import__",
     ),
     pytest.param(
         "import eventlet.debug\neventlet.debug.hub_exceptions(False)\n",
@@ -311,3 +335,18 @@ def test_scan_lists_every_use_with_its_codemod_or_a_code(
         for number, line in enumerate(textwrap.dedent(text).splitlines(), 1):
             if "eventlet" in line and not line.lstrip().startswith("#"):
                 assert (name, number) in lines, (name, number, line)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param("print('eventlet')\n", id="the word in a message"),
+        pytest.param("load('eventlet')\n", id="a function that is not an import"),
+        pytest.param(
+            "import importlib\n\nm = importlib.import_module(name='x', package='eventlet')\n",
+            id="not the module argument",
+        ),
+    ],
+)
+def test_the_name_eventlet_alone_is_not_an_import(source: str) -> None:
+    assert codes(check_noop(source)) == []

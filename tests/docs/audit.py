@@ -97,12 +97,12 @@ def fate(module: str, name: str) -> str:
         assert match is not None
         note = f" ({', '.join(codes)})" if codes else ""
         return f"`{_qualified(output, match.group(1))}`{note}"
-    if codes == ["GS101"] and f"{module}.{name}" in CALLED:
+    if codes in (["GS101"], ["GS150"]) and f"{module}.{name}" in CALLED:
         return CALLED[f"{module}.{name}"]
     return "reported: " + ", ".join(codes) if codes else "left as is"
 
 
-#: What the ``monkey_patch`` codemod makes of calls (tested in test_monkey_patch.py).
+#: What the ``monkey_patch`` and ``hubs`` codemods make of calls.
 _PATCH = (
     "removed where it is a statement; the modules it patched come from "
     "`greenshift.runtime.green` in every file of the project "
@@ -113,6 +113,11 @@ CALLED = {
     "eventlet.patcher.monkey_patch": _PATCH,
     "eventlet.patcher.original": (
         "the module itself (`greenshift.runtime.patcher.original` with `--keep-patching`)"
+    ),
+    "eventlet.hubs.get_hub": (
+        "`greenshift.runtime.get_hub` where its hub is used only for `clock`, "
+        "`schedule_call_global`, `READ`/`WRITE`; otherwise "
+        "reported: GS150"
     ),
     "eventlet.patcher.is_monkey_patched": (
         "`False`: nothing is patched on the runtime "

@@ -128,6 +128,7 @@ def eventlet_api() -> SimpleNamespace:
     import eventlet
     import eventlet.event
     import eventlet.greenthread
+    import eventlet.hubs
     import eventlet.queue
     import eventlet.semaphore
     import eventlet.timeout
@@ -159,6 +160,8 @@ def eventlet_api() -> SimpleNamespace:
         Timeout=eventlet.Timeout,
         with_timeout=eventlet.timeout.with_timeout,
         to_thread=eventlet.tpool.execute,
+        get_hub=eventlet.hubs.get_hub,
+        trampoline=eventlet.hubs.trampoline,
     )
 
 

@@ -72,3 +72,12 @@ def test_scenario_counts() -> None:
     assert counts["greenthreads"] + counts["pools"] >= 40
     primitives = ("timeouts", "events", "queues", "semaphores", "tpool")
     assert sum(counts[m] for m in primitives) >= 60
+
+
+def test_the_runtime_hub_has_what_the_codemod_converts() -> None:
+    """The hubs codemod converts a ``get_hub()`` only where its hub is used for these."""
+    from greenshift.codemods.hubs import SUPPORTED_ATTRIBUTES
+    from greenshift.runtime import get_hub
+
+    hub = get_hub()
+    assert [name for name in sorted(SUPPORTED_ATTRIBUTES) if not hasattr(hub, name)] == []

@@ -22,6 +22,7 @@ MODULES = (
     "semaphores",
     "tpool",
     "schedules",
+    "hubs",
 )
 
 PREFIX = "scenario_"
