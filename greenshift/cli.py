@@ -29,6 +29,7 @@ from greenshift.engine import island
 from greenshift.engine.diagnostics import CODES
 from greenshift.engine.diff import count_changes, print_diff, stat_lines
 from greenshift.engine.discovery import Excludes, discover
+from greenshift.engine.import_style import import_style
 from greenshift.engine.results import (
     CHANGED,
     FAILED,
@@ -181,6 +182,7 @@ def _settings(
         keep_patching=keep_patching
         if keep_patching is not None
         else bool(file_config.keep_patching),
+        import_style=import_style(paths),
     )
     excludes = []
     if file_config.exclude:

@@ -25,6 +25,7 @@ from greenshift.codemods import registry
 from greenshift.codemods.annotate import Annotator
 from greenshift.codemods.base import INDEX_KEY, EventletCodemod
 from greenshift.codemods.depth.model import ModuleFacts
+from greenshift.codemods.import_placement import place_added_imports
 from greenshift.codemods.inventory import Use, survey
 from greenshift.codemods.leftover_imports import ORIGINAL_KEY
 from greenshift.codemods.mock_targets import DOUBLES, DOUBLES_KEY, MOCKED_KEY
@@ -145,6 +146,7 @@ def _transform(
         tree = depth.tree
     if tree is module:
         return FileResult(display, UNCHANGED, diagnostics=diagnostics)
+    tree = place_added_imports(tree, module, options.import_style)
     new_text = _render(tree, module, source.text)
     if new_text == source.text:
         return FileResult(display, UNCHANGED, diagnostics=diagnostics)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from greenshift.engine.diagnostics import Diagnostic
+from greenshift.engine.import_style import ImportStyle
 from greenshift.engine.source import SourceError
 
 SKIPPED = "skipped"  # no eventlet in its bytes: never parsed
@@ -35,6 +36,8 @@ class Options:
     reexports: tuple[tuple[str, str], ...] = ()
     #: in a project whose patch is removed: the third-party packages its files import
     third_party: tuple[str, ...] = ()
+    #: how the project sorts its imports, for the ones greenshift adds
+    import_style: ImportStyle = ImportStyle()
 
 
 def worth_parsing(data: bytes, options: Options, display: str) -> bool:

@@ -18,7 +18,7 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 SLEEPER = "import eventlet\n\n\ndef wait():\n    eventlet.sleep(1)\n"
 # At the default depth (1) the function that sleeps becomes an async twin and a facade.
 CONVERTED = (
-    "import asyncio\nfrom greenshift.runtime import awaitlet\n\n\n"
+    "import asyncio\n\nfrom greenshift.runtime import awaitlet\n\n\n"
     "async def wait_async():\n    await asyncio.sleep(1)\n\n\n"
     "def wait():\n    return awaitlet(wait_async())\n"
 )
@@ -127,9 +127,9 @@ def test_diff_stat(workdir: Path) -> None:
     result = invoke("diff", "--stat", "--depth", "0", ".")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        " a.py |    5 +++--",
-        " b.py |    5 +++--",
-        " 2 files changed, 6 insertions(+), 4 deletions(-)",
+        " a.py |    6 ++++--",
+        " b.py |    6 ++++--",
+        " 2 files changed, 8 insertions(+), 4 deletions(-)",
     ]
 
 

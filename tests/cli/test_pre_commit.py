@@ -18,7 +18,7 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 SLEEPER = "import eventlet\n\n\ndef wait():\n    eventlet.sleep(1)\n"
 # At the default depth (1) the function that sleeps becomes an async twin and a facade.
 CONVERTED = (
-    "import asyncio\nfrom greenshift.runtime import awaitlet\n\n\n"
+    "import asyncio\n\nfrom greenshift.runtime import awaitlet\n\n\n"
     "async def wait_async():\n    await asyncio.sleep(1)\n\n\n"
     "def wait():\n    return awaitlet(wait_async())\n"
 )

@@ -25,6 +25,7 @@ TRANSFORMS = [
         ''',
         '''\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -53,6 +54,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -78,6 +80,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -102,6 +105,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -127,6 +131,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -153,6 +158,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -180,6 +186,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         LIMIT = 5
@@ -209,6 +216,7 @@ TRANSFORMS = [
         ''',
         '''\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -237,6 +245,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -263,6 +272,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -292,6 +302,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -322,6 +333,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -351,9 +363,9 @@ TRANSFORMS = [
             return key
         """,
         """\
+        import asyncio
         import functools
 
-        import asyncio
         from greenshift.runtime import awaitlet
 
 
@@ -380,6 +392,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         # The slow part.
@@ -408,6 +421,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -439,6 +453,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -467,6 +482,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -491,6 +507,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -515,6 +532,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -539,6 +557,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -564,6 +583,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -583,6 +603,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         nap = lambda: awaitlet(asyncio.sleep(0))
@@ -603,6 +624,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -632,6 +654,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -660,6 +683,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -685,6 +709,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -706,7 +731,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, Timeout
+
+        from greenshift.runtime import Timeout, awaitlet
 
 
         def f():
@@ -729,6 +755,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -774,6 +801,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -803,6 +831,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -841,6 +870,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -887,6 +917,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -933,6 +964,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -971,6 +1003,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -1012,6 +1045,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -1055,6 +1089,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -1093,9 +1128,9 @@ TRANSFORMS = [
             return cached()
         """,
         """\
+        import asyncio
         import functools
 
-        import asyncio
         from greenshift.runtime import awaitlet
 
 
@@ -1130,6 +1165,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -1168,6 +1204,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet, spawn
 
 
@@ -1206,7 +1243,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, GreenPool, aio
+
+        from greenshift.runtime import GreenPool, aio, awaitlet
 
 
         async def fetch_async(url):
@@ -1249,7 +1287,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, GreenPool, aio
+
+        from greenshift.runtime import GreenPool, aio, awaitlet
 
 
         async def fetch_async(url):
@@ -1289,7 +1328,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, GreenPool, aio
+
+        from greenshift.runtime import GreenPool, aio, awaitlet
 
 
         async def add_async(a, b):
@@ -1326,7 +1366,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, Event
+
+        from greenshift.runtime import Event, awaitlet
 
 
         async def f_async():
@@ -1355,6 +1396,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -1483,6 +1525,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -1510,6 +1553,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -1533,6 +1577,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 

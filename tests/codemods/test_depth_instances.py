@@ -49,6 +49,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -115,6 +116,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -181,6 +183,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -242,6 +245,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -322,6 +326,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -382,6 +387,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -452,6 +458,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -543,6 +550,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -625,6 +633,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -691,8 +700,6 @@ TRANSFORMS = [
             return cache.get(key)
         """,
         """\
-        import asyncio
-        from greenshift.runtime import awaitlet
 
 
         class DatabaseAPI:
@@ -707,7 +714,10 @@ TRANSFORMS = [
                 return None
 
 
+        import asyncio
         import functools
+
+        from greenshift.runtime import awaitlet
 
 
         class Cached:

@@ -37,7 +37,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, Queue
+
+        from greenshift.runtime import Queue, awaitlet
 
 
         async def drain_async(n):
@@ -68,7 +69,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, Semaphore
+
+        from greenshift.runtime import Semaphore, awaitlet
 
 
         async def guarded_async(n):
@@ -104,7 +106,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, Event, LightQueue
+
+        from greenshift.runtime import Event, LightQueue, awaitlet
 
 
         class Worker:
@@ -138,7 +141,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, Queue
+
+        from greenshift.runtime import Queue, awaitlet
 
         RESULTS = Queue()
 
@@ -171,6 +175,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet, spawn
 
 
@@ -205,7 +210,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, GreenPool
+
+        from greenshift.runtime import GreenPool, awaitlet
 
 
         async def fan_out_async(items):
@@ -240,7 +246,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, CappedSemaphore
+
+        from greenshift.runtime import CappedSemaphore, awaitlet
 
 
         class Gate:
@@ -277,7 +284,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, Queue
+
+        from greenshift.runtime import Queue, awaitlet
 
 
         async def fetch_async(key):
@@ -315,6 +323,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -346,7 +355,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, Event
+
+        from greenshift.runtime import Event, awaitlet
 
 
         async def f_async(other):
@@ -378,10 +388,10 @@ TRANSFORMS = [
             return mine.get(), theirs.get()
         """,
         """\
-        import queue
         import asyncio
-        from greenshift.runtime import awaitlet
+        import queue
         from factories import make_queue
+        from greenshift.runtime import awaitlet
 
 
         async def f_async():
@@ -421,7 +431,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, Event
+
+        from greenshift.runtime import Event, awaitlet
 
 
         class Worker:
@@ -476,7 +487,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, Event
+
+        from greenshift.runtime import Event, awaitlet
 
 
         class Base:
@@ -535,7 +547,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, Queue
+
+        from greenshift.runtime import Queue, awaitlet
 
         Q = Queue()
         Q = None
@@ -592,7 +605,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, Event, Semaphore
+
+        from greenshift.runtime import Event, Semaphore, awaitlet
 
 
         async def f_async(events, path):
@@ -631,7 +645,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, Semaphore
+
+        from greenshift.runtime import Semaphore, awaitlet
 
 
         async def f_async(path):
@@ -664,7 +679,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, Event
+
+        from greenshift.runtime import Event, awaitlet
 
 
         async def sleeper_async():

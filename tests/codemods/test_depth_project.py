@@ -317,7 +317,7 @@ def test_a_test_that_sleeps_itself_is_converted_inline_and_noted(tmp_path: Path)
     found = discover([str(tmp_path)], [])
     (result,) = run(found.files, Options(mode="apply", depth=2), jobs=1)
     assert (tmp_path / "test_y.py").read_text() == (
-        "import asyncio\nfrom greenshift.runtime import awaitlet\n\n\n"
+        "import asyncio\n\nfrom greenshift.runtime import awaitlet\n\n\n"
         "def test_c():\n    awaitlet(asyncio.sleep(0))\n"
     )
     assert [d.code for d in result.diagnostics] == ["GS184"]

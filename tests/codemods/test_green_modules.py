@@ -25,6 +25,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
         from greenshift.runtime.green import time
 
@@ -357,8 +358,8 @@ def test_every_mapped_target_exists() -> None:
 def test_corolocal_is_the_drop_in_threading_local() -> None:
     check_transformed(
         "from eventlet import corolocal\n\nstate = corolocal.local()\nme = corolocal.get_ident()\n",
-        "from greenshift.runtime.green.threading import local\n"
-        "from greenshift.runtime.green.thread import get_ident\n\n"
+        "from greenshift.runtime.green.thread import get_ident\n"
+        "from greenshift.runtime.green.threading import local\n\n"
         "state = local()\nme = get_ident()\n",
     )
 

@@ -61,6 +61,7 @@ TRANSFORMS = [
         """,
         """\
         import os, sys
+
         from greenshift.runtime.green import socket
 
         def talk(address):
@@ -76,7 +77,7 @@ TRANSFORMS = [
         t = threading.Thread(target=q.get)
         """,
         """\
-        from greenshift.runtime.green import threading, queue
+        from greenshift.runtime.green import queue, threading
 
         q = queue.Queue()
         t = threading.Thread(target=q.get)
@@ -180,7 +181,7 @@ def test_only_what_the_flags_patched() -> None:
     source = "import threading, time\n\nthreading.Lock()\ntime.sleep(1)\n"
     check_transformed(
         source,
-        "import threading\nfrom greenshift.runtime.green import time\n\n"
+        "import threading\n\nfrom greenshift.runtime.green import time\n\n"
         "threading.Lock()\ntime.sleep(1)\n",
         patched=frozenset({"time"}),
     )
@@ -224,7 +225,7 @@ def test_a_patch_in_another_file_converts_the_whole_project(
     first = CliRunner().invoke(app, ["apply", "app", "--jobs", "2"])
     assert first.exit_code == 1, first.output
     assert (tmp_path / "app/worker.py").read_text() == (
-        "import os\nfrom greenshift.runtime.green import time\n\n\ndef wait(pid):\n"
+        "import os\n\nfrom greenshift.runtime.green import time\n\n\ndef wait(pid):\n"
         "    time.sleep(1)\n    return os.waitpid(pid, 0)\n"  # os=False: os stays plain
     )
     assert (tmp_path / "app/plain.py").read_text() == files["app/plain.py"]
@@ -253,8 +254,8 @@ def test_original_module_imports_become_the_module() -> None:
         ),
         textwrap.dedent(
             """\
-            import threading as orig_threading
             import select as __original_module_select
+            import threading as orig_threading
 
             real = orig_threading.Lock, __original_module_select.select
             """

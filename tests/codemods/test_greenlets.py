@@ -39,8 +39,8 @@ TRANSFORMS = [
             pass
         """,
         """\
-        from greenshift.runtime import getcurrent
         import greenlet
+        from greenshift.runtime import getcurrent
 
         current = getcurrent()
         try:

@@ -176,6 +176,7 @@ TRANSFORMS = [
         """,
         """\
         from typing import Optional
+
         from greenshift.runtime import GreenPile, GreenPool
 
         def run(pool: Optional[GreenPool] = None) -> GreenPile:
@@ -228,7 +229,7 @@ TRANSFORMS = [
             t.wait()
         """,
         """\
-        from greenshift.runtime import spawn, GreenPool
+        from greenshift.runtime import GreenPool, spawn
 
         def main():
             pool = GreenPool(2)
@@ -248,7 +249,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, GreenPool
+
+        from greenshift.runtime import GreenPool, awaitlet
 
         pool = GreenPool(2)
         awaitlet(asyncio.sleep(0))
@@ -264,9 +266,9 @@ TRANSFORMS = [
         hub = eventlet.hubs.get_hub()
         """,
         """\
-        from greenshift.runtime import GreenPool
         import eventlet
         import eventlet.greenpool
+        from greenshift.runtime import GreenPool
 
         pool = GreenPool(2)
         hub = eventlet.hubs.get_hub()

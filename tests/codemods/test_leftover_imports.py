@@ -50,6 +50,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
 
@@ -106,7 +107,7 @@ def test_a_deselected_codemod_leaves_its_import_where_it_is() -> None:
     )
     output = check_transformed(
         source,
-        "from greenshift.runtime import spawn\nimport eventlet\n\n\ndef f():\n    spawn(g)\n\n\n"
+        "import eventlet\nfrom greenshift.runtime import spawn\n\n\ndef f():\n    spawn(g)\n\n\n"
         "def g():\n    eventlet.sleep(1)\n",
         depth=0,
         ignore=("sleep",),

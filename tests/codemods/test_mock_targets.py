@@ -27,7 +27,7 @@ TARGETS = [
     ),
     pytest.param(
         "import eventlet\nfrom unittest import mock\n\nmock.patch.object(eventlet, 'listen')\n",
-        "import greenshift.runtime.net\nfrom unittest import mock\n\n"
+        "from unittest import mock\n\nimport greenshift.runtime.net\n\n"
         "mock.patch.object(greenshift.runtime.net, 'listen')\n",
         id="patch.object on the eventlet module",
     ),
@@ -151,8 +151,9 @@ def test_a_patched_project_doubles_the_green_functions() -> None:
             mock.patch("socket.gethostname")
         """,
         """\
-        from greenshift.runtime.green import time
         from unittest import mock
+
+        from greenshift.runtime.green import time
 
         @mock.patch("greenshift.runtime.green.socket.create_connection")
         @mock.patch.object(time, "sleep")

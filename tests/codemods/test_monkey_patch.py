@@ -139,8 +139,9 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet
         import time
+
+        from greenshift.runtime import awaitlet
 
         def work():
             awaitlet(asyncio.sleep(0.5))
@@ -296,8 +297,9 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet
         import time
+
+        from greenshift.runtime import awaitlet
 
         class Poller:
             def wait(self):
@@ -648,6 +650,7 @@ KEEP_PATCHING = [
         """,
         """\
         import greenshift.runtime
+
         greenshift.runtime.monkey_patch(os=False)
         """,
         id="the call keeps its arguments",
@@ -727,8 +730,9 @@ def test_a_complete_blocking_call_runs_in_a_worker_thread() -> None:
         page = requests.get("http://127.0.0.1:8080/", timeout=5).text
         """,
         """\
-        import requests
         import asyncio
+
+        import requests
         from greenshift.runtime import awaitlet
 
         page = awaitlet(asyncio.to_thread(requests.get, "http://127.0.0.1:8080/", timeout=5)).text

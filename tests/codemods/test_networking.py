@@ -20,7 +20,7 @@ TRANSFORMS = [
         client = eventlet.connect(sock.getsockname())
         """,
         """\
-        from greenshift.runtime.net import listen, connect
+        from greenshift.runtime.net import connect, listen
 
         sock = listen(("127.0.0.1", 0))
         client = connect(sock.getsockname())
@@ -37,7 +37,7 @@ TRANSFORMS = [
         ev.serve(ev.listen(("127.0.0.1", 0), backlog=5), handle, concurrency=10)
         """,
         """\
-        from greenshift.runtime.net import StopServe, serve, listen
+        from greenshift.runtime.net import StopServe, listen, serve
 
         def handle(conn, addr):
             raise StopServe()
@@ -53,7 +53,7 @@ TRANSFORMS = [
         s = wrap_ssl(make_listener(("127.0.0.1", 0)), certfile="c.pem", server_side=True)
         """,
         """\
-        from greenshift.runtime.net import wrap_ssl, listen
+        from greenshift.runtime.net import listen, wrap_ssl
 
         s = wrap_ssl(listen(("127.0.0.1", 0)), certfile="c.pem", server_side=True)
         """,
@@ -69,7 +69,7 @@ TRANSFORMS = [
             pass
         """,
         """\
-        from greenshift.runtime.net import serve, StopServe
+        from greenshift.runtime.net import StopServe, serve
 
         try:
             serve(sock, handle)
@@ -137,6 +137,7 @@ TRANSFORMS = [
         """,
         """\
         import socket
+
         import greenshift.runtime.net.socket
 
         plain = socket.socket()
@@ -152,7 +153,7 @@ TRANSFORMS = [
         c = create_connection((ip, 80))
         """,
         """\
-        from greenshift.runtime.net.socket import gethostbyname, create_connection
+        from greenshift.runtime.net.socket import create_connection, gethostbyname
 
         ip = gethostbyname("localhost")
         c = create_connection((ip, 80))
@@ -185,8 +186,13 @@ TRANSFORMS = [
         ok = isinstance(s, ssl.SSLSocket)
         """,
         """\
-        from greenshift.runtime.net.ssl import create_default_context, wrap_socket, GreenSSLSocket
         import ssl
+
+        from greenshift.runtime.net.ssl import (
+            GreenSSLSocket,
+            create_default_context,
+            wrap_socket,
+        )
 
         ctx = create_default_context()
         ctx.verify_mode = ssl.CERT_NONE
@@ -239,7 +245,7 @@ TRANSFORMS = [
                 return response.read()
         """,
         """\
-        from greenshift.runtime.net.urllib.request import urlopen, Request
+        from greenshift.runtime.net.urllib.request import Request, urlopen
 
         def fetch(url):
             with urlopen(Request(url), timeout=5) as response:
@@ -254,8 +260,9 @@ TRANSFORMS = [
         body = urllib.request.urlopen(urllib.parse.urljoin(base, "x")).read()
         """,
         """\
-        from greenshift.runtime.net.urllib import request
         from urllib import parse
+
+        from greenshift.runtime.net.urllib import request
 
         body = request.urlopen(parse.urljoin(base, "x")).read()
         """,
@@ -304,7 +311,7 @@ TRANSFORMS = [
         eventlet.wsgi.server(eventlet.listen(("", 8090)), app, custom_pool=pool, keepalive=False)
         """,
         """\
-        from greenshift.runtime.net import wsgi, listen
+        from greenshift.runtime.net import listen, wsgi
 
         wsgi.server(listen(("", 8090)), app, custom_pool=pool, keepalive=False)
         """,
@@ -322,7 +329,7 @@ TRANSFORMS = [
             return Input
         """,
         """\
-        from greenshift.runtime.net.wsgi import server, Input
+        from greenshift.runtime.net.wsgi import Input, server
 
         async def unrelated():
             pass
@@ -461,6 +468,7 @@ def test_a_drop_in_module_may_be_a_value() -> None:
         """,
         """\
         from unittest import mock
+
         from greenshift.runtime.net import socket
 
         with mock.patch.object(socket, "create_connection"):
@@ -482,7 +490,7 @@ def test_inside_async_def_and_nested_scopes() -> None:
                 return [eventlet.connect(a) for a in self.addresses]
         """,
         """\
-        from greenshift.runtime.net import listen, connect
+        from greenshift.runtime.net import connect, listen
 
         class Server:
             def start(self):

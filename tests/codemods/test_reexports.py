@@ -18,7 +18,7 @@ from .helpers import check_noop, check_transformed, codes, write_project
 TRANSFORMS = [
     pytest.param(
         "from eventlet import sleep, spawn, GreenPool as Pool\n",
-        "from greenshift.runtime import sleep, spawn, GreenPool as Pool\n",
+        "from greenshift.runtime import GreenPool as Pool, sleep, spawn\n",
         id="names a helper module exports",
     ),
     pytest.param(
@@ -104,7 +104,7 @@ def test_importers_of_eventlet_through_a_project_module_are_converted(
     result = CliRunner().invoke(app, ["apply", "--depth", "0", "app"])
     assert result.exit_code == 1
     assert (tmp_path / "app/worker.py").read_text() == (
-        "from greenshift.runtime import spawn, Semaphore\n\n\ndef go(f):\n"
+        "from greenshift.runtime import Semaphore, spawn\n\n\ndef go(f):\n"
         "    spawn(f)\n    return Semaphore(2)\n"
     )
     # The project module itself keeps what its other importers may need, and says so.

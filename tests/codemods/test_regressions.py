@@ -76,8 +76,9 @@ def test_re_exported_import_stays_and_the_use_converts() -> None:
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet
+
         from eventlet import sleep
+        from greenshift.runtime import awaitlet
         __all__ = ["sleep"]
         awaitlet(asyncio.sleep(1))
         """,
@@ -111,6 +112,7 @@ def test_value_pattern_keeps_a_dotted_name() -> None:
         """\
         import greenshift.runtime
         from greenshift.runtime import Full
+
         match error:
             case greenshift.runtime.Timeout:
                 pass
@@ -193,9 +195,9 @@ def test_annotation_stays_with_the_import_new_imports_go_above() -> None:
         import os
 
         # eventlet
-        from greenshift.runtime import getcurrent
         # greenshift: GS107 delete the import once nothing needs eventlet; convert the modules that import the name from here
         import eventlet
+        from greenshift.runtime import getcurrent
         getcurrent()
         """,  # noqa: E501
         annotate=True,
@@ -348,8 +350,9 @@ def test_a_qualified_import_survives_a_merge_into_an_existing_from_import() -> N
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, spawn_n
+
         import greenshift.runtime
+        from greenshift.runtime import awaitlet, spawn_n
 
         def f():
             awaitlet(asyncio.sleep(1))

@@ -16,6 +16,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         def f():
@@ -31,6 +32,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.sleep(0))
@@ -45,6 +47,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.sleep(0.5))
@@ -59,6 +62,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.sleep(2))
@@ -73,6 +77,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.sleep(3))
@@ -87,6 +92,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.sleep(delay))
@@ -101,6 +107,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.sleep(1))
@@ -115,6 +122,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.sleep(1))
@@ -129,6 +137,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.sleep(1))
@@ -143,6 +152,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.sleep(1))
@@ -157,6 +167,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.sleep(1))
@@ -204,6 +215,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         async def outer():
@@ -224,6 +236,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         def outer():
@@ -241,6 +254,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         pause = lambda: awaitlet(asyncio.sleep(0.1))
@@ -256,6 +270,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         async def f():
@@ -274,6 +289,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         def ticks(n):
@@ -292,6 +308,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         async def f(items):
@@ -323,6 +340,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         def f(x=awaitlet(asyncio.sleep(0))):
@@ -358,6 +376,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         async def f(x=awaitlet(asyncio.sleep(0))):
@@ -383,6 +402,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         class Poller:
@@ -408,6 +428,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         class Config:
@@ -424,8 +445,9 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet
+
         from eventlet import (spawn, Timeout)
+        from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.sleep(1))
         spawn(f)
@@ -444,10 +466,11 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet
+
         from eventlet import (
             spawn,
         )
+        from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.sleep(1))
         spawn(f)
@@ -463,8 +486,9 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet
+
         import eventlet
+        from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.sleep(1))
         eventlet.spawn(f)
@@ -479,8 +503,9 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet
         import os
+
+        from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.sleep(1))
         """,
@@ -495,6 +520,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.sleep(1))
@@ -510,7 +536,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import spawn, awaitlet
+
+        from greenshift.runtime import awaitlet, spawn
 
         awaitlet(asyncio.sleep(1))
         """,
@@ -532,8 +559,9 @@ TRANSFORMS = [
         from __future__ import annotations
 
         import asyncio
-        from greenshift.runtime import awaitlet
         import os
+
+        from greenshift.runtime import awaitlet
 
         def f():
             awaitlet(asyncio.sleep(1))
@@ -548,6 +576,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         def f():
@@ -568,6 +597,7 @@ TRANSFORMS = [
         """\
         # Poller helpers.
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         def f():
@@ -585,6 +615,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         x = (awaitlet(asyncio.sleep(1)))
@@ -600,6 +631,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         def f(*args):
@@ -613,7 +645,9 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
+
         awaitlet(asyncio.sleep(1))
         """,
         id="semicolons",
@@ -626,6 +660,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         if True:
@@ -643,8 +678,9 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet
+
         from eventlet import sleep
+        from greenshift.runtime import awaitlet
 
         __all__ = ["sleep"]
         awaitlet(asyncio.sleep(1))
@@ -663,8 +699,9 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet
+
         from eventlet import sleep
+        from greenshift.runtime import awaitlet
 
         def f():
             awaitlet(asyncio.sleep(1))
@@ -685,6 +722,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         def f():
@@ -702,8 +740,9 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet
+
         from eventlet import *
+        from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.sleep(1))
         """,
@@ -719,6 +758,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         class Spec:
@@ -843,7 +883,7 @@ REFERENCES = [
     ),
     pytest.param(
         "import eventlet\nfrom time import sleep\n\nhooks = [eventlet.sleep, sleep]\n",
-        "import greenshift.runtime\nfrom time import sleep\n\n"
+        "from time import sleep\n\nimport greenshift.runtime\n\n"
         "hooks = [greenshift.runtime.sleep, sleep]\n",
         id="the plain name means something else: qualified",
     ),
@@ -901,8 +941,9 @@ def test_unconverted_uses_keep_their_import() -> None:
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet
+
         import eventlet
+        from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.sleep(1))
         eventlet.sleep(**options)
@@ -920,6 +961,7 @@ def test_calls_and_references_together() -> None:
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet, sleep
 
         awaitlet(asyncio.sleep(1))
@@ -931,7 +973,7 @@ def test_calls_and_references_together() -> None:
 def test_crlf_line_endings_kept() -> None:
     before = "import eventlet\r\n\r\ndef f():\r\n    eventlet.sleep(1)\r\n"
     after = (
-        "import asyncio\r\nfrom greenshift.runtime import awaitlet\r\n\r\n"
+        "import asyncio\r\n\r\nfrom greenshift.runtime import awaitlet\r\n\r\n"
         "def f():\r\n    awaitlet(asyncio.sleep(1))\r\n"
     )
     result = run(before)

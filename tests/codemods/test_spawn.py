@@ -35,7 +35,7 @@ TRANSFORMS = [
         me = ev.getcurrent()
         """,
         """\
-        from greenshift.runtime import spawn, spawn_n, spawn_after, kill, getcurrent
+        from greenshift.runtime import getcurrent, kill, spawn, spawn_after, spawn_n
 
         t = spawn(work)
         spawn_n(work)
@@ -82,7 +82,7 @@ TRANSFORMS = [
         current = greenthread.getcurrent()
         """,
         """\
-        from greenshift.runtime import spawn, kill, getcurrent
+        from greenshift.runtime import getcurrent, kill, spawn
 
         gt = spawn(work)
         kill(gt, ValueError)
@@ -125,7 +125,7 @@ TRANSFORMS = [
             return [eventlet.spawn_n, eventlet.kill]
         """,
         """\
-        from greenshift.runtime import spawn, spawn_n, kill
+        from greenshift.runtime import kill, spawn, spawn_n
 
         def start(executor):
             executor.submit(spawn, work)
@@ -172,6 +172,7 @@ TRANSFORMS = [
         """,
         """\
         from typing import Optional
+
         from greenshift.runtime import GreenThread
 
         def check(thread: GreenThread) -> Optional[GreenThread]:
@@ -207,7 +208,8 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, GreenletExit
+
+        from greenshift.runtime import GreenletExit, awaitlet
 
         def worker():
             try:
@@ -228,6 +230,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet, spawn
 
         def main():
@@ -248,8 +251,9 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, spawn, GreenPool
+
         from eventlet import hubs
+        from greenshift.runtime import GreenPool, awaitlet, spawn
 
         spawn(work)
         awaitlet(asyncio.sleep(1))
@@ -369,8 +373,8 @@ TRANSFORMS = [
             return isinstance(t, greenthread.GreenThread)
         """,
         """\
-        from greenshift.runtime import GreenThread
         from eventlet import greenthread
+        from greenshift.runtime import GreenThread
 
         class Worker(greenthread.GreenThread):
             pass
@@ -434,8 +438,8 @@ TRANSFORMS = [
         spawn_after(1, work)
         """,
         """\
-        from greenshift.runtime import spawn_after
         from eventlet.greenthread import spawn_after_local
+        from greenshift.runtime import spawn_after
 
         spawn_after_local(1, work)
         spawn_after(1, work)

@@ -126,7 +126,7 @@ TRANSFORMS = [
         tasks = queue.PriorityQueue()
         """,
         """\
-        from greenshift.runtime import LightQueue, LifoQueue, PriorityQueue
+        from greenshift.runtime import LifoQueue, LightQueue, PriorityQueue
 
         inbox = LightQueue()
         stack = LifoQueue(5)
@@ -145,7 +145,7 @@ TRANSFORMS = [
             pass
         """,
         """\
-        from greenshift.runtime import LightQueue, Empty
+        from greenshift.runtime import Empty, LightQueue
 
         inbox = LightQueue()
         try:
@@ -165,7 +165,7 @@ TRANSFORMS = [
             log(exc)
         """,
         """\
-        from greenshift.runtime import Full, Empty
+        from greenshift.runtime import Empty, Full
 
         try:
             q.put(1, block=False)
@@ -203,7 +203,7 @@ TRANSFORMS = [
                     return fn()
         """,
         """\
-        from greenshift.runtime import Semaphore, BoundedSemaphore
+        from greenshift.runtime import BoundedSemaphore, Semaphore
 
         class Limiter:
             def __init__(self, limit):
@@ -225,7 +225,7 @@ TRANSFORMS = [
         c = eventlet.CappedSemaphore(0, 3)
         """,
         """\
-        from greenshift.runtime import Semaphore, BoundedSemaphore, CappedSemaphore
+        from greenshift.runtime import BoundedSemaphore, CappedSemaphore, Semaphore
 
         a = Semaphore(2)
         b = BoundedSemaphore()
@@ -280,6 +280,7 @@ TRANSFORMS = [
         """,
         """\
         import queue
+
         from greenshift.runtime import Queue
 
         jobs = Queue()
@@ -300,6 +301,7 @@ TRANSFORMS = [
         """,
         """\
         from queue import Queue
+
         import greenshift.runtime
 
         threads = Queue()
@@ -316,8 +318,8 @@ TRANSFORMS = [
         guard = Lock()
         """,
         """\
-        from greenshift.runtime import Event
         from eventlet.lock import Lock
+        from greenshift.runtime import Event
 
         ready = Event()
         guard = Lock()

@@ -216,7 +216,7 @@ TRANSFORMS = [
                 raise
         """,
         """\
-        from greenshift.runtime import with_timeout, is_timeout
+        from greenshift.runtime import is_timeout, with_timeout
 
         try:
             with_timeout(1, fetch)
@@ -234,8 +234,8 @@ TRANSFORMS = [
             spawn_n(work)
         """,
         """\
-        from greenshift.runtime import Timeout
         from eventlet import spawn_n
+        from greenshift.runtime import Timeout
 
         with Timeout(1):
             spawn_n(work)
@@ -253,7 +253,7 @@ TRANSFORMS = [
             return eventlet.Timeout(None)
         """,
         """\
-        from greenshift.runtime import with_timeout, Timeout
+        from greenshift.runtime import Timeout, with_timeout
 
         def run(call):
             return with_timeout(1, call)
@@ -371,8 +371,9 @@ TRANSFORMS = [
                 work()
         """,
         """\
-        from greenshift.runtime import Timeout
         import os
+
+        from greenshift.runtime import Timeout
 
         def f():
             with Timeout(1):
@@ -559,7 +560,8 @@ def test_with_sleep_one_runtime_import_for_both() -> None:
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet, Timeout
+
+        from greenshift.runtime import Timeout, awaitlet
 
         with Timeout(1):
             awaitlet(asyncio.sleep(2))
@@ -577,8 +579,8 @@ def test_reported_use_keeps_its_import() -> None:
         Wrapped = eventlet.wrap_is_timeout(Error)
         """,
         """\
-        from greenshift.runtime import Timeout
         import eventlet
+        from greenshift.runtime import Timeout
 
         with Timeout(1):
             pass

@@ -23,6 +23,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         def checksum(data):
@@ -38,6 +39,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         result = awaitlet(asyncio.to_thread(compute))
@@ -52,6 +54,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.to_thread(compute, 1))
@@ -66,6 +69,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.to_thread(compute, *args, **kwargs))
@@ -80,6 +84,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.to_thread(compute))
@@ -94,6 +99,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.to_thread(compute))
@@ -109,6 +115,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         def run_all(args):
@@ -124,6 +131,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         digests = list(pool.imap(lambda blob: awaitlet(asyncio.to_thread(checksum, blob)), blobs))
@@ -140,6 +148,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         class Store:
@@ -189,6 +198,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         async def outer():
@@ -225,6 +235,7 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
+
         from greenshift.runtime import awaitlet
 
         value = awaitlet(asyncio.to_thread(  # offload
@@ -243,8 +254,9 @@ TRANSFORMS = [
         """,
         """\
         import asyncio
-        from greenshift.runtime import awaitlet
+
         from eventlet import tpool
+        from greenshift.runtime import awaitlet
 
         awaitlet(asyncio.to_thread(compute))
         proxy = tpool.Proxy(connection)
