@@ -170,12 +170,16 @@ def engine_diff(corpus: Path, jobs: int) -> tuple[float, dict[str, int]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--files", type=int, default=2000)
-    parser.add_argument("--lines", type=int, default=500_000)
+    parser.add_argument(
+        "--files", type=int, default=2000, help="files in the generated corpus (2000)"
+    )
+    parser.add_argument(
+        "--lines", type=int, default=500_000, help="lines in the generated corpus (500000)"
+    )
     parser.add_argument(
         "--share", type=float, default=0.10, help="share of files given eventlet calls"
     )
-    parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--seed", type=int, default=4, help="seed of the corpus generator (4)")
     arguments = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="greenshift-bench-"))

@@ -152,10 +152,14 @@ def measure(name: str, args: argparse.Namespace) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=100)
-    parser.add_argument("--seconds", type=float, default=3.0)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--size", type=int, default=64)
+    parser.add_argument("--clients", type=int, default=100, help="concurrent clients (100)")
+    parser.add_argument(
+        "--seconds", type=float, default=3.0, help="length of one round, in seconds (3)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds per server, interleaved; best kept (3)"
+    )
+    parser.add_argument("--size", type=int, default=64, help="bytes per message (64)")
     parser.add_argument("--client-for", dest="port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.port is not None:

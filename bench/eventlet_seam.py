@@ -144,8 +144,10 @@ def measure(hub: str, n: int, rounds: int, timeout: float) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer operations and rounds: indicative figures only"
+    )
     args = parser.parse_args()
     n, rounds = (2000, 3) if args.quick else (10000, 7)
     figures = {hub: measure(hub, n, rounds, 120) for hub in ("default", "asyncio")}

@@ -145,9 +145,15 @@ def run_child(impl: str, args: argparse.Namespace) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=100_000)
-    parser.add_argument("--waiters", type=int, default=10_000)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--items", type=int, default=100_000, help="items through each queue (100000)"
+    )
+    parser.add_argument(
+        "--waiters", type=int, default=10_000, help="green threads waiting on one event (10000)"
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=5, help="runs of each measure; best kept (5)"
+    )
     parser.add_argument("--child", choices=["eventlet", "greenshift"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

@@ -110,9 +110,13 @@ def measure(name: str, args: argparse.Namespace) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=5)
-    parser.add_argument("--connections", type=int, default=100)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--seconds", type=int, default=5, help="length of one wrk run, in seconds (5)"
+    )
+    parser.add_argument("--connections", type=int, default=100, help="wrk connections (100)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds per server, interleaved; best kept (3)"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")

@@ -1,34 +1,39 @@
 """The ``greenshift`` command line: scan, diff, apply, check, list-codemods.
 
 Exit codes: 0 nothing to do, 1 changes made or needed (for ``scan``: eventlet uses found),
-2 usage or input error (a file that cannot be parsed or read, a path that does not exist).
+2 usage or input error (a file that cannot be parsed or read, a path that does not exist, a
+folder with no Python file in it).
 Diffs, inventories and ``apply -`` output go to stdout; diagnostics, progress and the summary
 go to stderr.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
+import re
 import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+import greenshift
 from greenshift.codemods import registry
 from greenshift.engine import config as config_module
 from greenshift.engine import island
-from greenshift.engine.diagnostics import CODES
+from greenshift.engine.diagnostics import CODES, PARSE_ERROR, Diagnostic
 from greenshift.engine.diff import count_changes, print_diff, stat_lines
-from greenshift.engine.discovery import Excludes, discover
+from greenshift.engine.discovery import Discovery, Excludes, discover
 from greenshift.engine.import_style import import_style
 from greenshift.engine.results import (
     CHANGED,
@@ -40,9 +45,45 @@ from greenshift.engine.results import (
     UseRecord,
 )
 from greenshift.engine.runner import Workers, run
+from greenshift.engine.source import Source, SourceError
 
 if TYPE_CHECKING:
     from greenshift.codemods.base import EventletCodemod
+
+
+class _Command(typer.core.TyperCommand):
+    """Help that names an argument by its metavar alone: ``PATH...``, not ``{paths}...``
+    in the usage line and ``paths... <list[str]>`` in the list of arguments."""
+
+    def collect_usage_pieces(self, ctx: typer.core._click.Context) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, typer.core.TyperArgument) and param.metavar:
+                pieces.append(param.metavar)
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
+    def format_options(
+        self, ctx: typer.core._click.Context, formatter: typer.core._click.HelpFormatter
+    ) -> None:
+        arguments = []
+        options = []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if isinstance(param, typer.core.TyperArgument):
+                arguments.append((param.metavar or record[0], param.help or ""))
+            else:
+                options.append(record)
+        if arguments:
+            with formatter.section("Arguments"):
+                formatter.write_dl(arguments)
+        if options:
+            with formatter.section("Options"):
+                formatter.write_dl(options)
+
 
 app = typer.Typer(
     name="greenshift",
@@ -52,6 +93,35 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("greenshift")
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout, not installed
+        return getattr(greenshift, "__version__", "unknown")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"greenshift {_version()}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            callback=_print_version,
+            is_eager=True,
+            help="Print greenshift's version and exit.",
+        ),
+    ] = False,
+) -> None:
+    pass
 
 
 class ScanFormat(str, Enum):
@@ -68,26 +138,45 @@ class ListFormat(str, Enum):
 
 Paths = Annotated[
     list[str],
-    typer.Argument(help="Files and folders to process; '-' reads stdin.", show_default=False),
+    typer.Argument(
+        metavar="PATH...",
+        help="Files and folders to process; '-' reads stdin.",
+        show_default=False,
+    ),
 ]
 Select = Annotated[
     Optional[list[str]],  # noqa: UP045 - typer needs the Optional spelling on Python 3.10
     typer.Option(
-        "--select", help="Run only these codemods (repeat or comma-separate).", show_default=False
+        "--select",
+        metavar="NAME[,NAME]",
+        help="Run only these codemods (repeat or comma-separate).",
+        show_default=False,
     ),
 ]
 Ignore = Annotated[
     Optional[list[str]],  # noqa: UP045
-    typer.Option("--ignore", help="Do not run these codemods.", show_default=False),
+    typer.Option(
+        "--ignore",
+        metavar="NAME[,NAME]",
+        help="Do not run these codemods (repeat or comma-separate).",
+        show_default=False,
+    ),
 ]
 Depth = Annotated[
     Optional[int],  # noqa: UP045
-    typer.Option("--depth", min=0, help="Migration depth (default 1).", show_default=False),
+    typer.Option(
+        "--depth",
+        min=0,
+        metavar="N",
+        help="Migration depth (default 1; 0 rewrites at the call sites only).",
+        show_default=False,
+    ),
 ]
 Exclude = Annotated[
     Optional[list[str]],  # noqa: UP045
     typer.Option(
         "--exclude",
+        metavar="PATTERN",
         help="Skip paths matching this gitignore-style pattern (repeatable).",
         show_default=False,
     ),
@@ -95,7 +184,12 @@ Exclude = Annotated[
 Jobs = Annotated[
     Optional[int],  # noqa: UP045
     typer.Option(
-        "--jobs", "-j", min=1, help="Worker processes (default: all cores).", show_default=False
+        "--jobs",
+        "-j",
+        min=1,
+        metavar="N",
+        help="Worker processes (default: all cores).",
+        show_default=False,
     ),
 ]
 Annotate = Annotated[
@@ -118,7 +212,9 @@ KeepPatching = Annotated[
 ]
 StdinFilename = Annotated[
     Optional[str],  # noqa: UP045
-    typer.Option("--stdin-filename", help="Name to show for '-' input.", show_default=False),
+    typer.Option(
+        "--stdin-filename", metavar="NAME", help="Name to show for '-' input.", show_default=False
+    ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")]
 ExitZero = Annotated[
@@ -208,13 +304,29 @@ def _stdout() -> Console:
     return Console(highlight=False, markup=False, emoji=False, soft_wrap=True, width=width)
 
 
+@dataclass
+class Outcome:
+    """What a command processed: results per file, and what could not be processed."""
+
+    results: list[FileResult]
+    missing: list[str] = field(default_factory=list)  # paths that do not exist
+    empty: list[str] = field(default_factory=list)  # folders with no Python file in them
+    stdin: bytes | None = None  # the bytes read from stdin for '-'
+
+    @property
+    def failed(self) -> bool:
+        """A usage or input error: the command exits 2."""
+        return bool(
+            self.missing or self.empty or any(result.status == FAILED for result in self.results)
+        )
+
+
 def _process(
     mode: str,
     paths: Sequence[str],
     settings: Settings,
     stdin_filename: str | None,
-) -> tuple[list[FileResult], list[str], bytes | None]:
-    """Results per file, paths that do not exist, and the stdin bytes when reading '-'."""
+) -> Outcome:
     if "-" in paths:
         if len(paths) != 1:
             _fail("'-' (stdin) cannot be combined with other paths")
@@ -224,7 +336,7 @@ def _process(
         result = transform_source(
             data, stdin_filename or "-", settings.options, want_diff=mode == "diff"
         )
-        return [result], [], data
+        return Outcome([result], stdin=data)
     # Start workers first: they import libcst while this process lists and reads files.
     workers = Workers(settings.jobs, settings.options) if _worth_a_pool(paths, settings) else None
     found = discover(paths, settings.excludes)
@@ -254,7 +366,22 @@ def _process(
             results = run(found.files, settings.options, settings.jobs, advance, workers)
     else:
         results = run(found.files, settings.options, settings.jobs, workers=workers)
-    return results, found.missing, None
+    return Outcome(results, found.missing, _empty_folders(paths, found))
+
+
+def _empty_folders(paths: Sequence[str], found: Discovery) -> list[str]:
+    """The given folders in which no Python file was found (nor excluded by a pattern)."""
+    folders = [path for path in paths if os.path.isdir(path) and not os.path.islink(path)]
+    if not folders:
+        return []
+    seen = [os.path.abspath(item.display) for item in found.files]
+    seen += [os.path.abspath(path) for path, _ in found.skipped]
+    empty = []
+    for folder in folders:
+        inside = os.path.join(os.path.abspath(folder), "")
+        if not any(path.startswith(inside) for path in seen):
+            empty.append(folder)
+    return empty
 
 
 def _worth_a_pool(paths: Sequence[str], settings: Settings) -> bool:
@@ -264,17 +391,70 @@ def _worth_a_pool(paths: Sequence[str], settings: Settings) -> bool:
     return len(paths) >= 16 or any(os.path.isdir(path) for path in paths)
 
 
-def _report_problems(results: Sequence[FileResult], missing: Sequence[str]) -> None:
+def _warn_empty(outcome: Outcome) -> None:
     err = _stderr()
-    for path in missing:
+    for folder in outcome.empty:
+        err.print(f"greenshift: warning: no Python files found in {folder}")
+
+
+def _report_problems(outcome: Outcome) -> None:
+    err = _stderr()
+    _warn_empty(outcome)
+    for path in outcome.missing:
         err.print(f"{path}: GS005 no such file or folder")
-    for result in results:
+    for result in outcome.results:
         for diagnostic in result.diagnostics:
-            err.print(diagnostic.render())
+            err.print(_render(diagnostic, outcome.stdin))
+
+
+PARSE_HINT = (
+    "hint: greenshift parses Python {version} syntax (the Python it runs on); fix the syntax "
+    "error (or exclude the file with --exclude) and run again"
+)
+
+
+def _render(diagnostic: Diagnostic, stdin: bytes | None) -> str:
+    """``path:line:col CODE message``; for a file that does not parse, also the line with a
+    caret under the column, and what to do."""
+    text = diagnostic.render()
+    if diagnostic.code != PARSE_ERROR:
+        return text
+    lines = [text]
+    source_line = _source_line(diagnostic.path, diagnostic.line, stdin)
+    if source_line is not None:
+        col = min(max(diagnostic.col, 1), len(source_line) + 1)
+        # Tabs stay tabs, so that the caret lines up however the terminal expands them.
+        indent = "".join(char if char == "\t" else " " for char in source_line[: col - 1])
+        lines += [f"    {source_line}", f"    {indent}^"]
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    lines.append("  " + PARSE_HINT.format(version=version))
+    return "\n".join(lines)
+
+
+def _source_line(path: str, number: int, stdin: bytes | None) -> str | None:
+    """Line ``number`` (1-based) of a file, or of the stdin bytes; None if it cannot be read."""
+    try:
+        if stdin is None:
+            with open(path, "rb") as file:
+                data = file.read()
+        else:
+            data = stdin
+        text = Source.decode(data).text
+    except (OSError, SourceError):
+        return None
+    lines = re.split(r"\r\n|\r|\n", text)  # the parser's line ends, not str.splitlines'
+    if not 1 <= number <= len(lines):
+        return None
+    return lines[number - 1].rstrip()
+
+
+def _plural(count: int, singular: str, plural: str | None = None) -> str:
+    """``1 file``, ``2 files``; for a verb ``_plural(n, "mentions", "mention")``."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
 
 
 def _summary(mode: str, results: Sequence[FileResult], quiet: bool) -> None:
-    if quiet:
+    if quiet or not results:
         return
     counts = Counter(result.status for result in results)
     verb = {"apply": "changed", "diff": "would change", "check": "would change"}[mode]
@@ -282,24 +462,31 @@ def _summary(mode: str, results: Sequence[FileResult], quiet: bool) -> None:
     left = sum(result.left for result in results)
     mentioned = len(results) - counts[SKIPPED]
     _stderr().print(
-        f"greenshift: {len(results)} files scanned ({mentioned} mention eventlet), "
-        f"{counts[CHANGED]} {verb}, {counts[SKIPPED]} skipped, {counts[FAILED]} failed; "
-        f"{converted} call sites {'converted' if mode == 'apply' else 'to convert'}, "
-        f"{left} left for a person"
+        f"greenshift: {_plural(len(results), 'file')} scanned "
+        f"({_plural(mentioned, 'mentions', 'mention')} eventlet), "
+        f"{counts[CHANGED]} {verb}, {_plural(counts[SKIPPED], 'file')} without eventlet, "
+        f"{counts[FAILED]} failed; {_plural(converted, 'call site')} "
+        f"{'converted' if mode == 'apply' else 'to convert'}, {left} left for a person"
     )
 
 
-def _exit_code(results: Sequence[FileResult], missing: Sequence[str], needed: bool) -> int:
-    if missing or any(result.status == FAILED for result in results):
+def _exit_code(outcome: Outcome, needed: bool) -> int:
+    if outcome.failed:
         return 2
     return 1 if needed else 0
 
 
-@app.command()
+@app.command(cls=_Command, short_help="List every eventlet use and whether a codemod converts it.")
 def scan(
     paths: Paths,
     format: Annotated[
-        ScanFormat, typer.Option("--format", "-f", help="Output format.")
+        ScanFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="Output format: table, json, markdown or mermaid (the async island).",
+        ),
     ] = ScanFormat.table,
     select: Select = None,
     ignore: Ignore = None,
@@ -313,13 +500,14 @@ def scan(
 ) -> None:
     """Inventory: every eventlet use, where it is, and whether a codemod converts it."""
     settings = _settings("scan", paths, select, ignore, depth, exclude, jobs, None, keep_patching)
-    results, missing, _ = _process("scan", paths, settings, stdin_filename)
+    outcome = _process("scan", paths, settings, stdin_filename)
+    results, missing = outcome.results, outcome.missing
     uses = [use for result in results for use in result.uses]
     errors = [d for result in results for d in result.diagnostics]
     island_records = [record for result in results for record in result.island]
     out = _stdout()
     if format is ScanFormat.mermaid:
-        _report_problems(results, missing)
+        _report_problems(outcome)
         out.file.write(island.mermaid(island_records))
     elif format is ScanFormat.json:
         payload = {
@@ -333,8 +521,9 @@ def scan(
             ],
         }
         out.file.write(json.dumps(payload, indent=2) + "\n")
+        _warn_empty(outcome)
     else:
-        _report_problems(results, missing)
+        _report_problems(outcome)
         if format is ScanFormat.markdown:
             out.file.write(_markdown(uses))
             if island_records:
@@ -344,15 +533,19 @@ def scan(
             out.print(_api_table(uses))
             if island_records:
                 out.print(_island_table(island_records))
-    if not quiet:
+    if not quiet and results:
         files_with_uses = len({use.path for use in uses})
+        failures = sum(1 for result in results if result.status == FAILED)
+        without = len(results) - files_with_uses - failures
         left = sum(1 for use in uses if use.code)
         converts = sum(1 for use in uses if use.status == "converts")
         _stderr().print(
-            f"greenshift: {len(results)} files scanned, {files_with_uses} use eventlet; "
-            f"{len(uses)} uses: {converts} convertible, {left} left for a person"
+            f"greenshift: {_plural(len(results), 'file')} scanned, "
+            f"{files_with_uses} using eventlet, "
+            f"{_plural(without, 'file')} without eventlet, {failures} failed; "
+            f"{_plural(len(uses), 'use')}: {converts} convertible, {left} left for a person"
         )
-    raise typer.Exit(_exit_code(results, missing, bool(uses) and not exit_zero))
+    raise typer.Exit(_exit_code(outcome, bool(uses) and not exit_zero))
 
 
 def _status(use: UseRecord) -> str:
@@ -425,7 +618,7 @@ def _island_markdown(records: Sequence[IslandRecord]) -> str:
     return "\n".join(lines) + "\n"
 
 
-@app.command()
+@app.command(cls=_Command, short_help="Print the diff that apply would make; writes nothing.")
 def diff(
     paths: Paths,
     stat: Annotated[bool, typer.Option("--stat", help="Only a diffstat per file.")] = False,
@@ -444,9 +637,9 @@ def diff(
     settings = _settings(
         "diff", paths, select, ignore, depth, exclude, jobs, annotate, keep_patching
     )
-    results, missing, _ = _process("diff", paths, settings, stdin_filename)
+    outcome = _process("diff", paths, settings, stdin_filename)
     out = _stdout()
-    changed = [result for result in results if result.status == CHANGED]
+    changed = [result for result in outcome.results if result.status == CHANGED]
     if stat:
         stats = [(result.display, *count_changes(result.diff)) for result in changed]
         for line in stat_lines(stats):
@@ -455,12 +648,12 @@ def diff(
         for result in changed:
             print_diff(out, result.diff)
     out.file.flush()
-    _report_problems(results, missing)
-    _summary("diff", results, quiet)
-    raise typer.Exit(_exit_code(results, missing, bool(changed) and not exit_zero))
+    _report_problems(outcome)
+    _summary("diff", outcome.results, quiet)
+    raise typer.Exit(_exit_code(outcome, bool(changed) and not exit_zero))
 
 
-@app.command()
+@app.command(cls=_Command, short_help="Rewrite files in place ('-': stdin to stdout).")
 def apply(
     paths: Paths,
     select: Select = None,
@@ -477,10 +670,11 @@ def apply(
     settings = _settings(
         "apply", paths, select, ignore, depth, exclude, jobs, annotate, keep_patching
     )
-    results, missing, stdin_data = _process("apply", paths, settings, stdin_filename)
-    if stdin_data is not None:
+    outcome = _process("apply", paths, settings, stdin_filename)
+    results = outcome.results
+    if outcome.stdin is not None:
         (result,) = results
-        output = result.output if result.status == CHANGED and result.output else stdin_data
+        output = result.output if result.status == CHANGED and result.output else outcome.stdin
         sys.stdout.buffer.write(output)
         sys.stdout.buffer.flush()
     elif not quiet:
@@ -488,12 +682,12 @@ def apply(
         for result in results:
             if result.status == CHANGED:
                 err.print(f"rewrote {result.display}")
-    _report_problems(results, missing)
+    _report_problems(outcome)
     _summary("apply", results, quiet)
-    raise typer.Exit(_exit_code(results, missing, any(r.status == CHANGED for r in results)))
+    raise typer.Exit(_exit_code(outcome, any(r.status == CHANGED for r in results)))
 
 
-@app.command()
+@app.command(cls=_Command, short_help="Exit 1 if apply would change anything (CI, pre-commit).")
 def check(
     paths: Paths,
     select: Select = None,
@@ -501,24 +695,24 @@ def check(
     depth: Depth = None,
     exclude: Exclude = None,
     jobs: Jobs = None,
-    annotate: Annotate = None,
     keep_patching: KeepPatching = None,
     stdin_filename: StdinFilename = None,
     quiet: Quiet = False,
 ) -> None:
     """For CI and pre-commit: exit 1 if apply would change anything; writes nothing."""
-    settings = _settings(
-        "check", paths, select, ignore, depth, exclude, jobs, annotate, keep_patching
-    )
-    results, missing, _ = _process("check", paths, settings, stdin_filename)
+    # No --annotate: check writes nothing. `annotate = true` in the configuration still
+    # counts, so that check agrees with what apply would do.
+    settings = _settings("check", paths, select, ignore, depth, exclude, jobs, None, keep_patching)
+    outcome = _process("check", paths, settings, stdin_filename)
+    results = outcome.results
     out = _stdout()
     for result in results:
         if result.status == CHANGED:
             out.file.write(f"would rewrite {result.display}\n")
     out.file.flush()
-    _report_problems(results, missing)
+    _report_problems(outcome)
     _summary("check", results, quiet)
-    raise typer.Exit(_exit_code(results, missing, any(r.status == CHANGED for r in results)))
+    raise typer.Exit(_exit_code(outcome, any(r.status == CHANGED for r in results)))
 
 
 def _apis(codemod: type[EventletCodemod]) -> list[str]:
@@ -526,10 +720,15 @@ def _apis(codemod: type[EventletCodemod]) -> list[str]:
     return sorted(codemod.APIS | {f"{module}.*" for module in codemod.API_MODULES})
 
 
-@app.command("list-codemods")
+@app.command(
+    "list-codemods",
+    cls=_Command,
+    short_help="The codemods, what each converts, and the diagnostic codes.",
+)
 def list_codemods(
     format: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="Output format.")
+        ListFormat,
+        typer.Option("--format", "-f", metavar="FORMAT", help="Output format: table or json."),
     ] = ListFormat.table,
 ) -> None:
     """The codemods, what each converts, and the diagnostic codes."""

@@ -16,5 +16,11 @@ def run(items):
 
 backoff = eventlet.sleep  # passed around as a value, not called
 
+
+def watch_for_blocking():
+    """While debugging only: eventlet's detector of code that blocks the hub."""
+    eventlet.debug.hub_blocking_detection(True)
+
+
 if __name__ == "__main__":
     print(run(range(5)))

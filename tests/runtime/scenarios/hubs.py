@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import time
+from collections.abc import Iterator
 from typing import Any
 
 Trace = Any
+
+
+@contextlib.contextmanager
+def _pair() -> Iterator[tuple[socket.socket, socket.socket]]:
+    a, b = socket.socketpair()
+    try:
+        yield a, b
+    finally:
+        a.close()
+        b.close()
 
 
 # --- get_hub() ---------------------------------------------------------------------------
@@ -79,8 +91,7 @@ def scenario_timer_from_a_green_thread_outlives_it(api: Any, trace: Trace) -> No
 
 
 def scenario_trampoline_read_waits_for_data(api: Any, trace: Trace) -> None:
-    a, b = socket.socketpair()
-    try:
+    with _pair() as (a, b):
 
         def writer() -> None:
             api.sleep(0.01)
@@ -90,27 +101,19 @@ def scenario_trampoline_read_waits_for_data(api: Any, trace: Trace) -> None:
         api.spawn_n(writer)
         api.trampoline(a.fileno(), read=True)
         trace("readable", a.recv(1).decode())
-    finally:
-        a.close()
-        b.close()
 
 
 def scenario_trampoline_accepts_a_socket_object(api: Any, trace: Trace) -> None:
-    a, b = socket.socketpair()
-    try:
+    with _pair() as (a, b):
         b.send(b"y")
         api.trampoline(a, read=True)
         trace("readable", a.recv(1).decode())
         api.trampoline(a, write=True)
         trace("writable")
-    finally:
-        a.close()
-        b.close()
 
 
 def scenario_other_threads_run_while_trampolined(api: Any, trace: Trace) -> None:
-    a, b = socket.socketpair()
-    try:
+    with _pair() as (a, b):
 
         def ticker() -> None:
             for i in range(3):
@@ -121,28 +124,20 @@ def scenario_other_threads_run_while_trampolined(api: Any, trace: Trace) -> None
         api.spawn_n(ticker)
         api.trampoline(a.fileno(), read=True, timeout=1)
         trace("woken", a.recv(1).decode())
-    finally:
-        a.close()
-        b.close()
 
 
 def scenario_trampoline_timeout_raises_timeout(api: Any, trace: Trace) -> None:
-    a, b = socket.socketpair()
-    try:
+    with _pair() as (a, b):
         try:
             api.trampoline(a, read=True, timeout=0.01)
         except api.Timeout as exc:
             trace("timed out", type(exc).__name__)
         api.sleep(0.03)
         trace("no late timer")
-    finally:
-        a.close()
-        b.close()
 
 
 def scenario_trampoline_timeout_custom_exception(api: Any, trace: Trace) -> None:
-    a, b = socket.socketpair()
-    try:
+    with _pair() as (a, b):
         try:
             api.trampoline(a, read=True, timeout=0.01, timeout_exc=OSError("slow"))
         except OSError as exc:
@@ -151,30 +146,19 @@ def scenario_trampoline_timeout_custom_exception(api: Any, trace: Trace) -> None
             api.trampoline(a, read=True, timeout=0.01, timeout_exc=TimeoutError)
         except TimeoutError as exc:
             trace("raised class", type(exc).__name__)
-    finally:
-        a.close()
-        b.close()
 
 
 def scenario_trampoline_timeout_not_reached(api: Any, trace: Trace) -> None:
-    a, b = socket.socketpair()
-    try:
+    with _pair() as (a, b):
         b.send(b"w")
         api.trampoline(a, read=True, timeout=0.01)
         api.sleep(0.03)
         trace("ready in time, no late timeout", a.recv(1).decode())
-    finally:
-        a.close()
-        b.close()
 
 
 def scenario_trampoline_read_and_write_is_an_error(api: Any, trace: Trace) -> None:
-    a, b = socket.socketpair()
-    try:
+    with _pair() as (a, b):
         try:
             api.trampoline(a, read=True, write=True)
         except RuntimeError:
             trace("refused")
-    finally:
-        a.close()
-        b.close()
