@@ -281,7 +281,7 @@ def install_greenshift(python: Path) -> None:
     )
     # The runtime's own requirements; the codemods' (libcst, typer) stay out of the project.
     run(
-        [python, "-m", "pip", "install", "-q", "greenlet>=3.0", "h11>=0.14"],
+        [python, "-m", "pip", "install", "-q", "greenlet>=3.0", "h11>=0.14", "wsproto>=1.2"],
         check=True,
         capture_output=True,
     )

@@ -25,7 +25,10 @@ signatures):
 - ``eventlet.backdoor`` -> ``greenshift.runtime.net.backdoor`` (``backdoor_server``: a
   Python prompt per client, in a green thread of its own);
 - ``eventlet.wsgi`` -> ``greenshift.runtime.net.wsgi`` (``server`` takes the same keyword
-  arguments; ``Server``, ``Input``, ``HttpProtocol``, ``is_accepting`` ... exist there too).
+  arguments; ``Server``, ``Input``, ``HttpProtocol``, ``is_accepting`` ... exist there too);
+- ``eventlet.websocket`` -> ``greenshift.runtime.net.websocket`` (``WebSocketWSGI``, its
+  ``configured`` and keyword options, ``RFC6455WebSocket``: RFC 6455 on the runtime's WSGI
+  server).
 
 Reports (codes are stable):
 
@@ -36,6 +39,9 @@ Reports (codes are stable):
 - GS162 a green module used as a value where its replacement is not one module;
 - GS168 a subclass of ``eventlet.wsgi.HttpProtocol``: the runtime's protocol is built on
   h11 and has none of eventlet's ``BaseHTTPRequestHandler`` methods to override;
+- GS153 what relies on eventlet's legacy hixie-76 WebSocket, which the runtime does not
+  speak: ``websocket.WebSocket(...)`` constructed directly (that class is hixie-76 in
+  eventlet), ``WebSocketWSGI.configured(..., support_legacy_versions=True)``;
 - GS106 a name the rewrite needs is bound to something else, as elsewhere.
 """
 
@@ -48,6 +54,7 @@ import libcst as cst
 from greenshift.codemods.base import Problem
 from greenshift.codemods.module_map import Green, ModuleMapCodemod, Moved, Report, _Plan
 from greenshift.codemods.names import EventletRef
+from greenshift.codemods.reports import family_of
 
 NET = "greenshift.runtime.net"
 NET_SSL = f"{NET}.ssl"
@@ -99,6 +106,23 @@ WSGI_NAMES = frozenset(
     }
 )
 
+#: eventlet.websocket names the runtime's WebSocket module has (greenshift.runtime.net.websocket).
+WEBSOCKET_NAMES = frozenset(
+    {
+        "ACCEPTABLE_CLIENT_ERRORS",
+        "BadRequest",
+        "ConnectionClosedError",
+        "DEFAULT_MAX_FRAME_LENGTH",
+        "FailedConnectionError",
+        "PROTOCOL_GUID",
+        "ProtocolError",
+        "RFC6455WebSocket",
+        "VALID_CLOSE_STATUS",
+        "WebSocket",
+        "WebSocketWSGI",
+    }
+)
+
 #: Python 2 ``urllib2`` names that ``urllib.request`` has under the same name.
 URLLIB2_NAMES = frozenset(
     {
@@ -136,13 +160,16 @@ URLLIB2_NAMES = frozenset(
 )
 
 _WSGI_SUBCLASS = "eventlet.wsgi.HttpProtocol"
+# eventlet's WebSocket class is its hixie-76 socket (RFC6455WebSocket subclasses it).
+_HIXIE_SOCKET = "eventlet.websocket.WebSocket"
+_CONFIGURED = "eventlet.websocket.WebSocketWSGI.configured"
 
 
 class NetworkingCodemod(ModuleMapCodemod):
     NAME = "networking"
     SUMMARY = (
         "eventlet.listen/connect/serve/wrap_ssl, green socket/ssl/http.client/urllib.request, "
-        "greenio.GreenSocket and eventlet.wsgi -> greenshift.runtime.net"
+        "greenio.GreenSocket, eventlet.wsgi and eventlet.websocket -> greenshift.runtime.net"
     )
     MOVED: ClassVar[dict[str, Moved]] = {
         **{f"eventlet.{name}": Moved(NET, name) for name in ("listen", "connect", "serve")},
@@ -253,6 +280,16 @@ class NetworkingCodemod(ModuleMapCodemod):
                 "drop it, or keep eventlet.wsgi for it in a partial migration",
             ),
         ),
+        "eventlet.websocket": Green(
+            f"{NET}.websocket",
+            known=WEBSOCKET_NAMES,
+            dropin=True,
+            missing=Report(
+                "GS153",
+                "an eventlet.websocket internal with no runtime counterpart",
+                f"use WebSocketWSGI and RFC6455WebSocket from {NET}.websocket",
+            ),
+        ),
     }
 
     def plan(self, ref: EventletRef) -> _Plan | Problem:
@@ -263,7 +300,26 @@ class NetworkingCodemod(ModuleMapCodemod):
                 "none of eventlet's BaseHTTPRequestHandler methods to override; left as is",
                 "move the customisation into WSGI middleware, then rerun greenshift",
             )
+        if _relies_on_hixie(ref):
+            family = family_of(ref.api)
+            assert family is not None
+            return family.problem(ref.api)
         return super().plan(ref)
+
+
+def _relies_on_hixie(ref: EventletRef) -> bool:
+    """A call that asks for eventlet's legacy hixie-76 WebSocket protocol."""
+    call = ref.call
+    if call is None:
+        return False
+    if ref.api == _HIXIE_SOCKET:
+        return True
+    return ref.api == _CONFIGURED and any(
+        arg.keyword is not None
+        and arg.keyword.value == "support_legacy_versions"
+        and not (isinstance(arg.value, cst.Name) and arg.value.value == "False")
+        for arg in call.args
+    )
 
 
 def _is_base_class(ref: EventletRef) -> bool:

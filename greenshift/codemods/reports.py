@@ -71,8 +71,10 @@ FAMILIES: tuple[Family, ...] = (
     Family(
         "eventlet.websocket",
         "GS153",
-        "eventlet's WebSocket server has no runtime counterpart",
-        "port the handler to an asyncio WebSocket library (websockets, aiohttp)",
+        "eventlet's legacy hixie-76 WebSocket protocol has no runtime counterpart "
+        "(greenshift.runtime.net.websocket speaks RFC 6455 only)",
+        "serve RFC 6455 with WebSocketWSGI from greenshift.runtime.net.websocket "
+        "(every browser since 2012 speaks it); keep eventlet.websocket only for hixie clients",
     ),
     Family(
         "eventlet.zipkin",

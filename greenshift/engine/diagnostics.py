@@ -44,10 +44,13 @@ CODES: dict[str, str] = {
     "GS139": "a removed monkey_patch() also made the project's third-party imports cooperative",
     "GS140": "eventlet.import_patched / patcher.inject: import-time patching, no replacement",
     "GS141": "patcher.is_monkey_patched with an argument that may have side effects",
-    "GS150": "eventlet.hubs.* (use_hub as a value, get_hub used for switch/add/abort...): asyncio's loop replaces the hub",
+    "GS150": (
+        "eventlet.hubs.* (use_hub as a value, get_hub used for switch/add/abort...): "
+        "asyncio's loop replaces the hub"
+    ),
     "GS151": "eventlet.debug.*: no asyncio counterpart",
     "GS152": "eventlet.backdoor internals (backdoor_server and backdoor are converted)",
-    "GS153": "eventlet.websocket: no runtime counterpart",
+    "GS153": "eventlet.websocket: hixie-76 WebSocket has no runtime counterpart",
     "GS154": "eventlet.zipkin: no runtime counterpart",
     "GS155": "eventlet.db_pool: no runtime counterpart",
     "GS156": "eventlet.pools: no runtime counterpart",

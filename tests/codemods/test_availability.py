@@ -194,9 +194,9 @@ NOOPS = [
     pytest.param(
         """\
         try:
-            from eventlet import websocket
+            from eventlet import dagpool
         except ImportError:
-            websocket = None
+            dagpool = None
         """,
         id="a name without a counterpart",
     ),
@@ -266,22 +266,22 @@ def test_a_guarded_name_without_a_counterpart_is_not_the_runtime() -> None:
             import eventlet
 
             try:
-                from eventlet import websocket
+                from eventlet import dagpool
             except ImportError:
-                websocket = None
+                dagpool = None
 
 
             def pause():
                 eventlet.sleep(0)
-                return websocket is not None
+                return dagpool is not None
             """
         )
     )
     assert result.output is not None
     output = result.output.decode()
-    assert "    from eventlet import websocket\n" in output
+    assert "    from eventlet import dagpool\n" in output
     assert "awaitlet(asyncio.sleep(0))" in output
-    assert codes(result) == ["GS153"]
+    assert codes(result) == ["GS158"]
 
 
 def test_a_converted_check_holds_without_eventlet(tmp_path: Path) -> None:

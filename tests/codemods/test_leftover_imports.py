@@ -37,7 +37,7 @@ TRANSFORMS = [
     pytest.param(
         """\
         import eventlet
-        from eventlet import websocket
+        from eventlet import dagpool
 
 
         class Server:
@@ -45,8 +45,8 @@ TRANSFORMS = [
                 eventlet.sleep(0)
                 if self.ready:
                     # a person ports the handler
-                    handler = websocket.WebSocketWSGI(self.handle)
-                    return handler
+                    graph = dagpool.DAGPool(self.steps)
+                    return graph
         """,
         """\
         import asyncio
@@ -58,10 +58,10 @@ TRANSFORMS = [
             def run(self):
                 awaitlet(asyncio.sleep(0))
                 if self.ready:
-                    from eventlet import websocket
+                    from eventlet import dagpool
                     # a person ports the handler
-                    handler = websocket.WebSocketWSGI(self.handle)
-                    return handler
+                    graph = dagpool.DAGPool(self.steps)
+                    return graph
         """,
         id="right before the statement that uses it, in the innermost block",
     ),

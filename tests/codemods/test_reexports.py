@@ -32,8 +32,8 @@ TRANSFORMS = [
         id="a counterpart of another name keeps the local name",
     ),
     pytest.param(
-        "from eventlet import spawn, websocket\n",
-        "from eventlet import websocket\nfrom greenshift.runtime import spawn\n",
+        "from eventlet import dagpool, spawn\n",
+        "from eventlet import dagpool\nfrom greenshift.runtime import spawn\n",
         id="a name without a counterpart stays on its own",
     ),
     pytest.param(

@@ -87,10 +87,10 @@ CASES = [
         id="backdoor internals",
     ),
     pytest.param(
-        "from eventlet import websocket\n@websocket.WebSocketWSGI\ndef handle(ws):\n    pass\n",
+        "from eventlet import websocket\nws = websocket.WebSocket(sock, environ)\n",
         "GS153",
-        "websockets",
-        id="websocket decorator",
+        "RFC 6455",
+        id="websocket: the hixie-76 socket",
     ),
     pytest.param(
         "from eventlet.zipkin import api\napi.init()\n",

@@ -2,6 +2,8 @@
 
 Blocking calls on these sockets suspend only the calling green thread while the asyncio
 loop runs; the names follow eventlet's (`eventlet.listen`, `eventlet.green.socket`, ...).
+The WSGI server (`wsgi`, on h11) and the WebSocket server on it (`websocket`, on wsproto)
+are submodules, imported only by the programs that use them.
 """
 
 from greenshift.runtime.net.convenience import (

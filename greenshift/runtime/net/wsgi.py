@@ -31,6 +31,7 @@ from greenshift.runtime.net.wsgi_logging import LoggerFileWrapper, LoggerNull, g
 from greenshift.runtime.timeout import Timeout
 
 __all__ = [
+    "ALREADY_HANDLED",
     "DEFAULT_LOG_FORMAT",
     "DEFAULT_MAX_HTTP_VERSION",
     "DEFAULT_MAX_SIMULTANEOUS_REQUESTS",
@@ -47,6 +48,7 @@ __all__ = [
     "format_date_time",
     "get_logger",
     "server",
+    "take_over",
 ]
 
 DEFAULT_MAX_SIMULTANEOUS_REQUESTS = 1024
@@ -63,6 +65,10 @@ RECV_SIZE = 65536
 
 # Set to False to make running servers stop accepting (as eventlet.wsgi.is_accepting).
 is_accepting = True
+
+# What an application returns once it has taken the connection over (`take_over`): the
+# server then sends nothing and closes the connection. eventlet's older name for it.
+ALREADY_HANDLED: Any = object()
 
 STATE_IDLE = "idle"
 STATE_REQUEST = "request"
@@ -588,7 +594,9 @@ class HttpProtocol:
         try:
             try:
                 result = server.app(environ, start_response)
-                if not self.headers_sent and isinstance(result, (list, tuple)):
+                if result is ALREADY_HANDLED:
+                    self.close_connection = True
+                elif not self.headers_sent and isinstance(result, (list, tuple)):
                     # The whole body is known: send it with a Content-Length, in one write.
                     parts = [_as_bytes(data) for data in result]
                     if not headers_set:
@@ -758,6 +766,20 @@ class HttpProtocol:
                 "wall_seconds": seconds,
             }
         )
+
+
+def take_over(environ: dict[str, Any]) -> tuple[Any, bytes]:
+    """Hand the request's connection to the application (a WebSocket server, after its
+    `101` answer): its green socket, and the bytes already received past the request head.
+
+    The server writes nothing more on the connection (not even a `500` if the application
+    then fails: the client no longer speaks HTTP there) and closes it once the application
+    returns, which it does with `ALREADY_HANDLED`.
+    """
+    protocol = environ["eventlet.input"]._protocol
+    protocol.headers_sent = protocol.close_connection = True
+    data, _closed = protocol.h11.trailing_data
+    return protocol.socket, bytes(data)
 
 
 def _as_bytes(data: Any) -> bytes:
