@@ -34,6 +34,7 @@ from greenshift.codemods.annotate import (
     split_annotations,
     statement_for,
 )
+from greenshift.codemods.leftovers import prune_if
 from greenshift.codemods.names import (
     EventletIndex,
     EventletRef,
@@ -165,6 +166,7 @@ class EventletCodemod(VisitorBasedCodemodCommand):
         self._statements_out: dict[int, int] = {}
         self._orphan_lines: dict[int, Sequence[cst.EmptyLine]] = {}
         self._removed_statements: set[int] = set()
+        self._elifs: set[int] = set()  # `elif` branches on the visited paths, by id
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
@@ -227,7 +229,9 @@ class EventletCodemod(VisitorBasedCodemodCommand):
 
     def remove_statement(self, ref: EventletRef) -> None:
         """Remove the expression statement whose call ``ref`` is the callee of (an emptied
-        block gets ``pass``); its comments move to what follows it."""
+        block gets ``pass``); its comments move to what follows it. An ``if`` left with
+        emptied branches loses them, and goes as a whole when none is left
+        (``leftovers.prune_if``)."""
         self._removed_statements.add(id(ref.path[-3]))
 
     def leave_Expr(
@@ -353,6 +357,8 @@ class EventletCodemod(VisitorBasedCodemodCommand):
     def on_visit(self, node: cst.CSTNode) -> bool:
         if id(node) not in self._keep:
             return False
+        if isinstance(node, cst.If) and isinstance(node.orelse, cst.If):
+            self._elifs.add(id(node.orelse))
         return cst.CSTTransformer.on_visit(self, node)
 
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
@@ -394,6 +400,13 @@ class EventletCodemod(VisitorBasedCodemodCommand):
         updated = result
         if isinstance(updated, (cst.IndentedBlock, cst.Module)):
             updated = self._carry_orphan_lines(original_node, updated)
+        if isinstance(updated, cst.If) and key not in self._elifs and key not in self._comments:
+            # Branches this pass (or an earlier one) emptied; comments above a removed
+            # `if` move on as a removed statement's do (`on_leave`).
+            pruned = prune_if(updated)
+            if pruned is None:
+                return cst.RemoveFromParent()
+            updated = pruned
         ref = self._targets.get(key)
         if ref is not None:
             self.converted += 1

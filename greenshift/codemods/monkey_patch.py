@@ -6,9 +6,10 @@ covered is known in every module of the project, not only in the one that made t
 Rewrites:
 
 - ``eventlet.monkey_patch(...)`` and ``eventlet.patcher.monkey_patch(...)`` written as a
-  statement of their own: removed (an emptied block gets ``pass``). The modules the patch
-  made cooperative are imported from ``greenshift.runtime.green`` in every file that uses
-  them (the ``green_stdlib`` codemod); every other blocking API its flags covered
+  statement of their own: removed (an emptied block gets ``pass``, an ``if`` the removal
+  emptied goes: ``leftovers``). The modules the patch made cooperative are imported from
+  ``greenshift.runtime.green`` in every file that uses them (the ``green_stdlib``
+  codemod); every other blocking API its flags covered
   (``urllib.request``, ``concurrent.futures``, database drivers...) is reported with
   file:line in every file of the project, except calls that return a complete result
   (``requests.get(...)`` without ``stream=True``), which run in a worker thread:
@@ -23,7 +24,9 @@ Rewrites:
 - ``eventlet.patcher.is_monkey_patched(m)`` becomes ``False``: nothing is patched once the
   program runs on the runtime (its drop-ins are imported, not patched in), and the code such
   a check guards is the eventlet-only path (eventlet's executor, ``tpool``) that would bring
-  eventlet back.
+  eventlet back. The boolean operations and ``not`` it takes part in are folded
+  (``False or x`` -> ``x``, ``not False`` -> ``True``, ``(False)`` -> ``False``; see
+  ``leftovers``), never the input's own constants.
 
 With ``--keep-patching`` (a transitional step, for projects whose dependencies still rely
 on global patching): ``monkey_patch(...)``, ``patcher.original(...)`` and
@@ -55,6 +58,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 
 from greenshift.codemods.base import EventletCodemod, ImportSpec, Problem
+from greenshift.codemods.leftovers import Folded, fold, produced, stand_in, unparenthesize
 from greenshift.codemods.module_map import offloaded_call
 from greenshift.codemods.names import EventletIndex, EventletRef, binds_to, dotted_name
 from greenshift.codemods.patched_stdlib import (
@@ -145,6 +149,10 @@ class MonkeyPatchCodemod(EventletCodemod):
     def _reset(self) -> None:
         super()._reset()
         self._originals: dict[int, str] = {}  # id(ImportAlias) of __original_module_x -> x
+        # The constants is_monkey_patched() became (and those folded from them), and the
+        # nodes left in parentheses that may be unneeded: see `leftovers`.
+        self._folded: Folded = {}
+        self._unwrap: Folded = {}
 
     # -- what the project patched ----------------------------------------------------------
 
@@ -333,7 +341,8 @@ class MonkeyPatchCodemod(EventletCodemod):
             self.remove_statement(ref)
             return node
         if ref.api == IS_MONKEY_PATCHED:
-            return cst.Name("False", lpar=node.lpar, rpar=node.rpar)
+            constant = produced(False, self._folded, like=node)
+            return stand_in(node, constant, self._folded, self._unwrap)
         name = self._plain_module(ref)
         if name is not None:
             return cst.Name(name, lpar=node.lpar, rpar=node.rpar)
@@ -341,6 +350,25 @@ class MonkeyPatchCodemod(EventletCodemod):
         arg = arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
         func = cst.Attribute(cst.Name("importlib"), cst.Name("import_module"))
         return node.with_changes(func=func, args=[arg])
+
+    # -- folding what is_monkey_patched() became ------------------------------------------
+
+    def on_leave(
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
+        if self._unwrap and id(original_node) in self._keep:
+            updated_node = unparenthesize(updated_node, self._folded, self._unwrap)
+        return super().on_leave(original_node, updated_node)
+
+    def leave_BooleanOperation(
+        self, original_node: cst.BooleanOperation, updated_node: cst.BooleanOperation
+    ) -> cst.BaseExpression:
+        return fold(updated_node, self._folded, self._unwrap) if self._folded else updated_node
+
+    def leave_UnaryOperation(
+        self, original_node: cst.UnaryOperation, updated_node: cst.UnaryOperation
+    ) -> cst.BaseExpression:
+        return fold(updated_node, self._folded, self._unwrap) if self._folded else updated_node
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         new_tree = super().transform_module_impl(tree)

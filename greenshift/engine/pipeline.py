@@ -33,6 +33,7 @@ from greenshift.codemods.monkey_patch import ORIGINAL_PREFIX, ORIGINALS_KEY, THI
 from greenshift.codemods.names import EventletIndex, set_project_aliases
 from greenshift.codemods.patched_stdlib import PATCHING_KEY, SELECTED_KEY, Patching
 from greenshift.codemods.positions import locate, locate_and_render
+from greenshift.codemods.realign import realign
 from greenshift.codemods.wrappers import WRAPS_KEY, wraps_eventlet
 from greenshift.engine.diagnostics import Diagnostic
 from greenshift.engine.diff import unified_diff
@@ -147,7 +148,7 @@ def _transform(
     if tree is module:
         return FileResult(display, UNCHANGED, diagnostics=diagnostics)
     tree = place_added_imports(tree, module, options.import_style)
-    new_text = _render(tree, module, source.text)
+    new_text = realign(source.text, _render(tree, module, source.text))
     if new_text == source.text:
         return FileResult(display, UNCHANGED, diagnostics=diagnostics)
     error = _compile_error(new_text, display)

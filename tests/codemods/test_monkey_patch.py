@@ -80,12 +80,12 @@ TRANSFORMS = [
         """\
         import eventlet
 
-        if __name__ == "__main__":
+        def main():
             eventlet.monkey_patch()
         """,
         """\
 
-        if __name__ == "__main__":
+        def main():
             pass
         """,
         id="only statement of a block becomes pass",
@@ -280,7 +280,7 @@ TRANSFORMS = [
         """\
         import socket
 
-        if False or False:
+        if False:
             print("green")
         """,
         id="is_monkey_patched is False",
@@ -712,7 +712,7 @@ def test_is_monkey_patched_is_false_once_nothing_is_patched() -> None:
         """\
         import socket
 
-        green = False or False
+        green = False
         """,
         select=("monkey_patch",),
     )

@@ -656,6 +656,8 @@ TRANSFORMS = [
         """\
         if True:
             import eventlet
+        else:
+            print("never")
         eventlet.sleep(1)
         """,
         """\
@@ -665,9 +667,26 @@ TRANSFORMS = [
 
         if True:
             pass
+        else:
+            print("never")
         awaitlet(asyncio.sleep(1))
         """,
         id="emptied block gets pass",
+    ),
+    pytest.param(
+        """\
+        if True:
+            import eventlet
+        eventlet.sleep(1)
+        """,
+        """\
+        import asyncio
+
+        from greenshift.runtime import awaitlet
+
+        awaitlet(asyncio.sleep(1))
+        """,
+        id="an if the removed import emptied goes",
     ),
     pytest.param(
         """\
