@@ -193,10 +193,17 @@ def _blank(lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
 
 
 def place_added_imports(tree: cst.Module, original: cst.Module, style: ImportStyle) -> cst.Module:
-    """``tree`` with the imports it has and ``original`` lacks moved where a sorter puts them."""
+    """``tree`` with the imports it has and ``original`` lacks moved where a sorter puts them.
+
+    An import never moves below code that came after it (``import greenshift.runtime``
+    above a ``greenshift.runtime.monkey_patch()`` call stays above it): where the module's
+    import block starts below that code, the import is sorted among the imports right
+    above the code instead.
+    """
     before = {_code(s.with_changes(leading_lines=[])) for s in original.body if _alone(s)}
     body = list(tree.body)
-    added: list[cst.SimpleStatementLine] = []
+    added: list[tuple[cst.SimpleStatementLine, int]] = []
+    origins: dict[int, tuple[list[cst.EmptyLine], list[cst.EmptyLine] | None]] = {}
     position = 0
     while position < len(body):
         statement = body[position]
@@ -210,17 +217,42 @@ def place_added_imports(tree: cst.Module, original: cst.Module, style: ImportSty
             continue
         assert isinstance(statement, cst.SimpleStatementLine)
         del body[position]
-        if position < len(body):
-            following = body[position]
+        rank = _code_before(body, position)
+        following = body[position] if position < len(body) else None
+        # The lines above the first import taken out here, and those of the code below
+        # before any were given to it.
+        above, below = origins.setdefault(rank, (list(statement.leading_lines), None))
+        if below is None and (following is None or not is_import_statement(following)):
+            lines = list(following.leading_lines) if following is not None else []  # type: ignore[attr-defined]
+            origins[rank] = (above, lines)
+        if following is not None:
             merged = _merge_leading(statement.leading_lines, following.leading_lines)  # type: ignore[attr-defined]
             body[position] = following.with_changes(leading_lines=merged)
-        added.append(statement)
+        added.append((statement, rank))
     if not added:
         return tree
-    statements = [piece for line in _merged(added, body) for piece in _written(line, style)]
-    for statement in sorted(statements, key=lambda s: _key(s.body[0], style)):  # type: ignore[arg-type]
-        _insert(body, statement, style)
+    statements = [
+        (piece, rank) for line, rank in _merged(added, body) for piece in _written(line, style)
+    ]
+    for statement, rank in sorted(statements, key=lambda item: _key(item[0].body[0], style)):  # type: ignore[arg-type]
+        _insert(body, statement, style, _code_at(body, rank), origins[rank])
     return tree.with_changes(body=body)
+
+
+def _code_before(body: list[cst.BaseStatement], position: int) -> int:
+    """How many statements that are not imports come before ``position``."""
+    return sum(1 for statement in body[:position] if not is_import_statement(statement))
+
+
+def _code_at(body: list[cst.BaseStatement], rank: int) -> int:
+    """Where the statement that is not an import and has ``rank`` of them before it is."""
+    seen = 0
+    for index, statement in enumerate(body):
+        if not is_import_statement(statement):
+            if seen == rank:
+                return index
+            seen += 1
+    return len(body)
 
 
 def _from_module(statement: cst.BaseStatement) -> str | None:
@@ -238,22 +270,26 @@ def _from_module(statement: cst.BaseStatement) -> str | None:
 
 
 def _merged(
-    added: list[cst.SimpleStatementLine], body: list[cst.BaseStatement]
-) -> list[cst.SimpleStatementLine | _FromImport]:
+    added: list[tuple[cst.SimpleStatementLine, int]], body: list[cst.BaseStatement]
+) -> list[tuple[cst.SimpleStatementLine | _FromImport, int]]:
     """One ``from module import`` per module, as the sorters write it: the added ones
     together, and with one the module already has (taken out of ``body``, to be put back
-    in its place)."""
-    by_module: dict[str, _FromImport] = {}
-    merged: list[cst.SimpleStatementLine | _FromImport] = []
-    for line in added:
+    in its place). Each comes with the rank of the code it must stay above."""
+    by_module: dict[str, int] = {}
+    merged: list[tuple[cst.SimpleStatementLine | _FromImport, int]] = []
+    for line, rank in added:
         module = _from_module(line)
         if module is None:
-            merged.append(line)
+            merged.append((line, rank))
         elif module in by_module:
-            by_module[module].join(_FromImport.of(line))
+            index = by_module[module]
+            names, limit = merged[index]
+            assert isinstance(names, _FromImport)
+            names.join(_FromImport.of(line))
+            merged[index] = (names, min(limit, rank))
         else:
-            by_module[module] = _FromImport.of(line)
-            merged.append(by_module[module])
+            by_module[module] = len(merged)
+            merged.append((_FromImport.of(line), rank))
     for position in range(len(body) - 1, -1, -1):
         module = _from_module(body[position])
         if module is None or module not in by_module:
@@ -265,7 +301,10 @@ def _merged(
             body[position] = following.with_changes(
                 leading_lines=_merge_leading(existing.leading_lines, following.leading_lines)  # type: ignore[attr-defined]
             )
-        by_module[module].join(_FromImport.of(existing))
+        names, limit = merged[by_module[module]]
+        assert isinstance(names, _FromImport)
+        names.join(_FromImport.of(existing))
+        merged[by_module[module]] = (names, min(limit, _code_before(body, position)))
     return merged
 
 
@@ -277,18 +316,29 @@ def _first(statement: cst.BaseStatement) -> cst.Import | cst.ImportFrom:
 
 
 def _insert(
-    body: list[cst.BaseStatement], statement: cst.SimpleStatementLine, style: ImportStyle
+    body: list[cst.BaseStatement],
+    statement: cst.SimpleStatementLine,
+    style: ImportStyle,
+    limit: int,
+    origin: tuple[list[cst.EmptyLine], list[cst.EmptyLine] | None],
 ) -> None:
+    """Put ``statement`` at its sorted place in the import block, never below ``limit``
+    (the code that followed it); ``origin``: the lines that were above the imports taken
+    out there, and those of the code below them."""
     start, end = _block(body)
+    if start == end or start > limit:  # only the imports right above that code, if any
+        start = end = limit
+        while start > 0 and is_import_statement(body[start - 1]):
+            start -= 1
     key = _key(_first(statement), style)
     section = key[0]
-    if start == end:  # no import block: one of its own, a blank line around it
-        following = body[start] if start < len(body) else None
-        body.insert(start, statement.with_changes(leading_lines=[cst.EmptyLine()] if start else []))
-        if following is not None:
-            body[start + 1] = following.with_changes(
-                leading_lines=_blank(following.leading_lines)  # type: ignore[attr-defined]
-            )
+    if start == end:  # no import there: back where it was, with the lines it had
+        above, below = origin
+        if limit < len(body):  # code right below imports: a blank line between, as sorters do
+            head = body[limit]
+            lines = below if below is not None else head.leading_lines  # type: ignore[attr-defined]
+            body[limit] = head.with_changes(leading_lines=_blank(lines))
+        body.insert(limit, statement.with_changes(leading_lines=above))
         return
     at = next((i for i in range(start, end) if _key(_first(body[i]), style) > key), end)
     previous = _section(_first(body[at - 1]), style) if at > start else None

@@ -700,6 +700,9 @@ TRANSFORMS = [
             return cache.get(key)
         """,
         """\
+        import asyncio
+
+        from greenshift.runtime import awaitlet
 
 
         class DatabaseAPI:
@@ -714,10 +717,7 @@ TRANSFORMS = [
                 return None
 
 
-        import asyncio
         import functools
-
-        from greenshift.runtime import awaitlet
 
 
         class Cached:

@@ -205,20 +205,41 @@ SINGLE = ImportStyle(force_single_line=True)
             eventlet.sleep(1)
             """,
             """\
+            x = 1
             import asyncio
 
             from greenshift.runtime import awaitlet
 
-            x = 1
             awaitlet(asyncio.sleep(1))
             """,
             ImportStyle(),
-            id="no import block left: one of its own at the top",
+            id="no import block: they stay where eventlet's was",
         ),
     ],
 )
 def test_added_imports_are_placed(before: str, after: str, style: ImportStyle) -> None:
     check_transformed(before, after, import_style=style)
+
+
+def test_an_import_never_moves_below_code_that_uses_it() -> None:
+    check_transformed(
+        """\
+        import eventlet
+        eventlet.monkey_patch()
+
+        import oslotest
+        import requests
+        """,
+        """\
+        import greenshift.runtime
+
+        greenshift.runtime.monkey_patch()
+
+        import oslotest
+        import requests
+        """,
+        keep_patching=True,
+    )
 
 
 @pytest.mark.parametrize(
