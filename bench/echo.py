@@ -157,7 +157,10 @@ def main() -> None:
         "--seconds", type=float, default=3.0, help="length of one round, in seconds (3)"
     )
     parser.add_argument(
-        "--rounds", type=int, default=3, help="rounds per server, interleaved; best kept (3)"
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds per server, interleaved; the median is kept (3)",
     )
     parser.add_argument("--size", type=int, default=64, help="bytes per message (64)")
     parser.add_argument("--client-for", dest="port", type=int, help=argparse.SUPPRESS)

@@ -115,7 +115,10 @@ def main() -> None:
     )
     parser.add_argument("--connections", type=int, default=100, help="wrk connections (100)")
     parser.add_argument(
-        "--rounds", type=int, default=3, help="rounds per server, interleaved; best kept (3)"
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds per server, interleaved; the median is kept (3)",
     )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
