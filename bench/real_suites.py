@@ -654,15 +654,22 @@ def explain(detail: str, diagnostics: Sequence[Diagnostic], tree: Path) -> list[
             if start <= diagnostic.line <= end and diagnostic not in found:
                 found.append(diagnostic)
     if not found:
-        # Third-party code blocking where the removed patch made it cooperative (GS139 names
-        # the packages): a hang or an error inside one of them.
         packages = {
             path.split("site-packages/", 1)[1].split("/", 1)[0]
             for path in _innermost_frames(detail)
             if "site-packages/" in path
         }
+        # Third-party code blocking where the removed patch made it cooperative (GS139 names
+        # the packages): a hang or an error inside one of them.
         found = [
             d for d in diagnostics if d.code == "GS139" and packages & set(_named_packages(d.text))
+        ]
+        # A dependency that uses eventlet itself (GS190 names it) failing without it: its
+        # green support is off (futurist's green executor refuses to start).
+        found += [
+            d
+            for d in diagnostics
+            if d.code == "GS190" and any(f"dependency {name} " in d.text for name in packages)
         ]
     return found
 
@@ -671,13 +678,16 @@ def _innermost_frames(detail: str) -> list[str]:
     """Where each thread of a hang's stack dump was (most recent call first), or where a
     traceback's exception was raised (its last frame); the standard library's frames are
     passed over (a third-party poll waits in ``queue.get``)."""
+    stacks = []
     if "most recent call first" in detail:
-        stacks = [
+        stacks += [
             [m.group("path") for m in FRAME.finditer(block)]
             for block in detail.split("most recent call first):")[1:]
         ]
-    else:
-        stacks = [[m.group("path") for m in reversed(list(FRAME.finditer(detail)))]]
+        # A thread that died before the hang left its traceback above the dump.
+        detail = detail.split("most recent call first):")[0]
+    for block in detail.split("Traceback (most recent call last):")[1:]:
+        stacks.append([m.group("path") for m in reversed(list(FRAME.finditer(block)))])
     innermost = []
     for stack in stacks:
         own = [path for path in stack if not _in_stdlib(path)]
