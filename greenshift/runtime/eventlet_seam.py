@@ -415,6 +415,17 @@ def awaitlet_in_greenthread(awaitable: Awaitable[T], current: greenlet | None = 
                 waiters.pop(future, None)
         return future.result()  # type: ignore[no-any-return]
     if loop is _state.loop and asyncio.current_task(loop) is None:
+        if type(awaitable) is _CoroutineType:
+            # Its first step runs here: one that does not suspend costs no green thread.
+            previous = get_running_loop()
+            set_running_loop(loop)
+            try:
+                first = awaitable.send(None)  # type: ignore[attr-defined]
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+            finally:
+                set_running_loop(previous)
+            awaitable = _Continued(first, awaitable)  # type: ignore[arg-type]
         return _in_green_thread(awaitable, hub, loop, waker)  # type: ignore[no-any-return]
     # Inside a task's step (eventlet's own asyncio hub still finishing its round): the
     # awaitable runs in a runtime green thread with a task of its own.
@@ -428,6 +439,32 @@ def awaitlet_in_greenthread(awaitable: Awaitable[T], current: greenlet | None = 
         task.cancel()
         raise
     return task.result()  # type: ignore[no-any-return]
+
+
+class _Continued:
+    """A coroutine whose first step already ran and yielded `first`: awaiting this waits
+    for `first` as a task would, then goes on driving the coroutine."""
+
+    __slots__ = ("coro", "first")
+
+    def __init__(self, first: Any, coro: Any) -> None:
+        self.first = first
+        self.coro = coro
+
+    def __await__(self) -> Any:
+        coro, pending = self.coro, self.first
+        while True:
+            try:
+                sent = yield pending
+            except BaseException as exc:  # cancelled or thrown while waiting: coro decides
+                step = coro.throw
+                value: Any = exc
+            else:
+                step, value = coro.send, sent
+            try:
+                pending = step(value)
+            except StopIteration as done:
+                return done.value
 
 
 class _Outcome:

@@ -475,6 +475,52 @@ def scenario_runtime_timeout_interrupts_eventlet_waits(trace: Trace) -> None:
     rt.spawn(with_task).wait()
 
 
+@expect(
+    ("raised before suspending", "early"),
+    ("raised after suspending", "late"),
+    ("yielded to the loop", "bare"),
+    ("several suspensions", 6),
+    ("others ran meanwhile", True),
+)
+def scenario_awaitlet_in_greenthread_steps_then_suspends(trace: Trace) -> None:
+    ticks: list[int] = []
+
+    async def early() -> None:
+        raise ValueError("early")
+
+    async def late() -> None:
+        await asyncio.sleep(0.001)
+        raise ValueError("late")
+
+    async def bare() -> str:
+        await asyncio.sleep(0)  # yields None to the loop, no future
+        return "bare"
+
+    async def several() -> int:
+        total = 0
+        for n in range(1, 4):
+            total += await slow(n, 0.001)
+        return total
+
+    def ticker() -> None:
+        for _ in range(5):
+            ticks.append(1)
+            eventlet.sleep(0)
+
+    def caller() -> None:
+        for name, coroutine in (("before", early()), ("after", late())):
+            try:
+                rt.awaitlet(coroutine)
+            except ValueError as exc:
+                trace(f"raised {name} suspending", str(exc))
+        eventlet.spawn(ticker)
+        trace("yielded to the loop", rt.awaitlet(bare()))
+        trace("several suspensions", rt.awaitlet(several()))
+        trace("others ran meanwhile", len(ticks) == 5)
+
+    eventlet.spawn(caller).wait()
+
+
 @expect(("greenthread", "eventlet Timeout"), ("coroutine", "cancelled"))
 def scenario_eventlet_timeout_cancels_awaitlet_in_greenthread(trace: Trace) -> None:
     log = []
