@@ -388,6 +388,22 @@ def awaitlet_in_greenthread(awaitable: Awaitable[T], current: greenlet | None = 
         current = getcurrent()
     hub = _state.eventlet or _claim() or _make_hub()
     loop = get_loop()
+    if (
+        type(awaitable) is _CoroutineType
+        and awaitable.cr_code is not SLEEP_CODE  # type: ignore[attr-defined]
+        and loop is _state.loop
+        and asyncio.current_task(loop) is None
+    ):
+        # Its first step runs here: one that does not suspend costs no green thread.
+        previous = get_running_loop()
+        set_running_loop(loop)
+        try:
+            first = awaitable.send(None)  # type: ignore[attr-defined]
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        finally:
+            set_running_loop(previous)
+        return _in_green_thread(_Continued(first, awaitable), hub, loop, _GreenletWaker(current))
     waker = _GreenletWaker(current)
     if type(awaitable) is _CoroutineType and awaitable.cr_code is SLEEP_CODE:  # type: ignore[attr-defined]
         delay, result = sleep_arguments(awaitable)  # type: ignore[arg-type]
@@ -415,17 +431,6 @@ def awaitlet_in_greenthread(awaitable: Awaitable[T], current: greenlet | None = 
                 waiters.pop(future, None)
         return future.result()  # type: ignore[no-any-return]
     if loop is _state.loop and asyncio.current_task(loop) is None:
-        if type(awaitable) is _CoroutineType:
-            # Its first step runs here: one that does not suspend costs no green thread.
-            previous = get_running_loop()
-            set_running_loop(loop)
-            try:
-                first = awaitable.send(None)  # type: ignore[attr-defined]
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
-            finally:
-                set_running_loop(previous)
-            awaitable = _Continued(first, awaitable)  # type: ignore[arg-type]
         return _in_green_thread(awaitable, hub, loop, waker)  # type: ignore[no-any-return]
     # Inside a task's step (eventlet's own asyncio hub still finishing its round): the
     # awaitable runs in a runtime green thread with a task of its own.

@@ -55,6 +55,18 @@ class AwaitletContextError(RuntimeError):
     """`awaitlet` was called where it can neither suspend nor run the loop."""
 
 
+_eventlet_hub: Any = None
+
+
+def _load_eventlet_hub() -> Any:
+    """`eventlet_hub`, imported once eventlet is: it is not imported before then."""
+    global _eventlet_hub
+    from greenshift.runtime import eventlet_hub
+
+    _eventlet_hub = eventlet_hub
+    return eventlet_hub
+
+
 def _awaitlet_outside_worker(awaitable: Awaitable[T], current: greenlet) -> T:
     state = _state
     running = get_running_loop()
@@ -65,8 +77,7 @@ def _awaitlet_outside_worker(awaitable: Awaitable[T], current: greenlet) -> T:
         # awaits whatever awaitable its greenlet hands it.
         return current.parent.switch(awaitable)  # type: ignore[no-any-return]
     if "eventlet.hubs" in sys.modules:
-        from greenshift.runtime import eventlet_hub
-
+        eventlet_hub = _eventlet_hub or _load_eventlet_hub()
         if state.eventlet is None:
             eventlet_hub.claim_thread()  # eventlet's hub of this thread moves onto our loop
         if current is state.client:
