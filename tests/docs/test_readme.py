@@ -44,3 +44,15 @@ def test_every_codemod_is_documented() -> None:
 def test_every_diagnostic_code_is_documented() -> None:
     missing = [code for code in CODES if code not in README]
     assert missing == []
+
+
+def test_one_diagnostics_table_with_every_code_once() -> None:
+    rows = re.findall(r"^\| (GS\d{3}) \| (.+) \|$", README, re.M)
+    assert sorted(code for code, _ in rows) == sorted(CODES), "one row per code, no other"
+    assert dict(rows) == CODES, "each row says what `list-codemods` says"
+
+
+def test_exit_codes_are_a_table_of_their_own() -> None:
+    section = README.split("### Exit codes", 1)[1].split("\n### ", 1)[0]
+    assert re.findall(r"^\| ([0-2]) \|", section, re.M) == ["0", "1", "2"]
+    assert "GS" not in section
