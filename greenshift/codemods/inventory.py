@@ -8,9 +8,11 @@ same diagnostics.
 
 An eventlet import that no conversion can remove is reported too, since it keeps the module
 on eventlet: GS107 for a name imported and never read here (an availability check, an
-import for its side effects, a re-export for other modules) or listed in ``__all__``, GS108
-for ``from eventlet... import *``. An import whose names are read is not: its uses are
-listed, and it goes when they are all converted.
+import for its side effects, a re-export for other modules) or listed in ``__all__``, when
+the runtime has no counterpart to import instead (``reexports``), GS108 for ``from
+eventlet... import *``. An import whose names are read is not: its uses are listed, and it
+goes when they are all converted; nor is one that a later import replaces before any use
+(``leftover_imports`` removes it).
 """
 
 from __future__ import annotations
@@ -54,6 +56,12 @@ def survey(index: EventletIndex, selected: Sequence[EventletCodemod]) -> list[Us
         api = canonical(site.qualname)
         if site.alias is not None and id(site.alias) in reexported:
             uses.append(Use(site.statement, site.path, api, "import", CONVERTS, "reexports", None))
+            continue
+        if site.shadowed:  # a later binding replaces it before any use: it goes
+            status = CONVERTS if "leftover_imports" in by_name else NOT_SELECTED
+            uses.append(
+                Use(site.statement, site.path, api, "import", status, "leftover_imports", None)
+            )
             continue
         problem = _import_problem(site, api, index)
         uses.append(Use(site.statement, site.path, api, "import", IMPORT, None, problem))

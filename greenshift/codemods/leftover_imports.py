@@ -33,6 +33,19 @@ read at all. Its import then binds the runtime, so the check holds without event
 Left as is: such an import while a use of an attribute of the name is left, or when the
 name is re-exported; in a module where nothing else converts, the check alone is reported
 (GS107) rather than rewritten.
+
+An eventlet import that a later statement of the same block replaces before anything can
+read it does nothing but import eventlet, and goes (in any module)::
+
+    from eventlet.green import socket        import socket
+    import socket                      ->
+                                             socket.create_connection(address)
+    socket.create_connection(address)
+
+The uses are the plain module's, and stay so. Only straight-line code counts (``names``
+decides, see ``ImportSite.shadowed``): a use, a branch or a loop before the later binding,
+or an import in a ``try`` or ``with``, leaves the import as it is (GS105 for the uses that
+may read either).
 """
 
 from __future__ import annotations
@@ -66,7 +79,7 @@ class LeftoverImportsCodemod(EventletCodemod):
     NAME = "leftover_imports"
     SUMMARY = (
         "an eventlet import kept only for uses left inside functions moves into them, so the "
-        "module imports without eventlet"
+        "module imports without eventlet; one a later import replaces before any use goes"
     )
 
     def applies(self, index: EventletIndex) -> bool:
@@ -95,8 +108,11 @@ class LeftoverImportsCodemod(EventletCodemod):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._reset()
-        if tree is self.context.scratch.get(ORIGINAL_KEY):
-            return tree  # nothing else converted here: moving imports would be churn alone
+        # Nothing else converted here: moving imports would be churn alone.
+        churn = tree is self.context.scratch.get(ORIGINAL_KEY)
+        tree = self._remove_shadowed(tree)
+        if churn:
+            return tree
         selected = self.context.scratch.get(SELECTED_KEY)
         index = index_for(self.context, tree)
         by_root = _refs_by_root(index, selected)  # type: ignore[arg-type]
@@ -105,8 +121,22 @@ class LeftoverImportsCodemod(EventletCodemod):
         if not (removed or stand_ins):
             return tree
         self.changed = True
-        self.converted = len(removed) + len(stand_ins)
+        self.converted += len(removed) + len(stand_ins)
         return tree.visit(_Mover(removed, inserts, stand_ins))
+
+    def _remove_shadowed(self, tree: cst.Module) -> cst.Module:
+        """Eventlet imports a later binding replaces before any use, removed with the base
+        class's import removal (comments above a removed line move to the next one)."""
+        index = index_for(self.context, tree)
+        for site in index.imports:
+            if site.shadowed and site.alias is not None:
+                self._remove_aliases.add(id(site.alias))
+                self._keep.update(id(node) for node in site.path)
+        if not self._remove_aliases:
+            return tree
+        self.changed = True
+        self.converted += len(self._remove_aliases)
+        return tree.visit(self)
 
 
 #: (id of the block, id of the statement to insert before) -> import statements to insert

@@ -321,6 +321,10 @@ class ImportSite:
     local: str
     qualname: str
     path: tuple[cst.CSTNode, ...]  # down to the statement, inclusive
+    #: a later binding of ``local`` in the same block replaces it before anything can read
+    #: it (``from eventlet.green import socket`` then ``import socket``): it binds nothing
+    #: (see ``_Walker.shadowed``), and only imports eventlet
+    shadowed: bool = False
 
 
 @dataclass
@@ -440,6 +444,9 @@ class _Walker:
         self.resolving = False
         self.candidates: frozenset[str] = frozenset()
         self.fallbacks: frozenset[str] = frozenset()
+        #: every name read so far on the first pass (in source order): what code that runs
+        #: later may read
+        self.read: set[str] = set()
 
     def run(self) -> EventletIndex:
         self.visit(self.module)
@@ -521,7 +528,10 @@ class _Walker:
 
     def load(self, name: cst.Name, node: cst.BaseExpression, qual_tail: str) -> None:
         """``node`` reads ``name`` (optionally followed by attributes ``qual_tail``)."""
-        if not self.resolving or name.value not in self.candidates:
+        if not self.resolving:
+            self.read.add(name.value)
+            return
+        if name.value not in self.candidates:
             return
         self.index.name_loads[name.value] += 1
         found = self.scope.lookup(name.value)
@@ -644,9 +654,105 @@ class _Walker:
         if self.resolving:
             return
         qualname = through_project(qualname)
-        self.bind(local, qualname)
+        shadowed = is_eventlet(qualname) and self.shadowed(node, alias, local)
+        if not shadowed:
+            self.bind(local, qualname)
         if self.tracks(qualname):
-            self.index.imports.append(ImportSite(node, alias, local, qualname, tuple(self.path)))
+            site = ImportSite(node, alias, local, qualname, tuple(self.path), shadowed)
+            self.index.imports.append(site)
+
+    def shadowed(
+        self, node: cst.Import | cst.ImportFrom, alias: cst.ImportAlias, local: str
+    ) -> bool:
+        """Does a later statement of the same block bind ``local`` to something that is not
+        eventlet's before anything can read what this import (``node``, the statement being
+        visited) binds? Only straight-line code counts: the statements in between must be
+        simple ones that do not name ``local``, and code they call must not be able to read
+        it either: nothing above names it (an import in between runs another module, which
+        is taken not to read this one's names). Not in a ``try`` or ``with`` of the same
+        scope (an exception in between could leave the import's binding in place), nor in a
+        loop (code defined further down runs in between on the next turn)."""
+        if isinstance(node, cst.Import) and alias.asname is None and "." in _full(alias):
+            return False  # ``import eventlet.x`` also makes ``eventlet.x`` an attribute
+        if local in self.scope.globals or local in self.scope.nonlocals:
+            return False
+        if len(self.path) < 3:
+            return False
+        line, block = self.path[-2], self.path[-3]
+        if not (
+            isinstance(line, cst.SimpleStatementLine)
+            and isinstance(block, (cst.Module, cst.IndentedBlock))
+        ):
+            return False
+        for ancestor in reversed(self.path[:-3]):
+            if isinstance(ancestor, _LEFT_PART_WAY):
+                return False
+            if isinstance(ancestor, (cst.FunctionDef, cst.ClassDef)):
+                break
+        lines = list(block.body)
+        after = lines[next(i for i, other in enumerate(lines) if other is line) + 1 :]
+        smalls = list(line.body)
+        following = smalls[next(i for i, other in enumerate(smalls) if other is node) + 1 :]
+        for statement in [line, *after]:
+            if statement is not line:
+                if not isinstance(statement, cst.SimpleStatementLine):
+                    return False  # a branch, a loop, a definition: not straight-line
+                following = list(statement.body)
+            for small in following:
+                verdict = self.rebinds(small, local)
+                if verdict is not None:
+                    return verdict
+        return False
+
+    def rebinds(self, small: cst.BaseSmallStatement, local: str) -> bool | None:
+        """True: ``small`` binds ``local`` to something not eventlet's, reading it first in
+        no way; False: it may read ``local`` (or binds it to eventlet); None: neither."""
+        if isinstance(small, cst.Import):
+            for alias in small.names:
+                full = _full(alias)
+                if (_as_name(alias.asname) or full.split(".", 1)[0]) == local:
+                    bound = full if alias.asname is not None else local
+                    return not is_eventlet(through_project(bound))
+            return None
+        if isinstance(small, cst.ImportFrom):
+            if isinstance(small.names, cst.ImportStar):
+                return False
+            module = dotted_name(small.module) if small.module is not None else None
+            for alias in small.names:
+                name = _full(alias)
+                if (_as_name(alias.asname) or name) == local:
+                    if small.relative or module is None:
+                        return True
+                    return not is_eventlet(through_project(f"{module}.{name}"))
+            return None
+        if isinstance(small, cst.Pass) or (
+            isinstance(small, cst.Expr)
+            and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
+        ):
+            return None
+        if local in self.read:
+            return False  # code run here may read it: something above names it
+        if isinstance(small, cst.Expr):
+            return False if _reads(small.value, local) else None
+        if isinstance(small, cst.Assign):
+            targets = [target.target for target in small.targets]
+            if _reads(small.value, local):
+                return False
+            names = [target.value for target in targets if isinstance(target, cst.Name)]
+            if local in names and len(names) == len(targets):
+                return True
+            return False if any(_reads(target, local) for target in targets) else None
+        if isinstance(small, cst.AnnAssign):
+            value = small.value
+            if _reads(small.annotation, local) or (value is not None and _reads(value, local)):
+                return False
+            if isinstance(small.target, cst.Name) and small.target.value == local:
+                return True if value is not None else None  # a bare annotation binds nothing
+            return False if _reads(small.target, local) else None
+        if isinstance(small, cst.AugAssign):
+            reads = _reads(small.target, local) or _reads(small.value, local)
+            return False if reads else None
+        return False  # del, global, return, raise, assert...
 
     # -- bindings ----------------------------------------------------------------------
 
@@ -843,6 +949,26 @@ class _Walker:
         else:
             self.visit(node.elt)
         self.scope, self.in_async = outer_scope, outer_async
+
+
+#: around a block, what may leave it part-way with the scope going on (``try``, ``with``)
+#: or run it again (loops)
+_LEFT_PART_WAY = (cst.Try, cst.TryStar, cst.With, cst.For, cst.While)
+
+
+def _full(alias: cst.ImportAlias) -> str:
+    return dotted_name(alias.name) or ""
+
+
+def _reads(node: cst.CSTNode, name: str) -> bool:
+    """Does ``name`` appear in ``node`` as a name (not as an attribute or keyword)? Binding
+    occurrences count too (a walrus target, a lambda parameter): the answer errs towards
+    yes."""
+    if isinstance(node, cst.Name):
+        return node.value == name
+    if isinstance(node, cst.Attribute):
+        return _reads(node.value, name)
+    return any(_reads(child, name) for child in child_nodes(node))
 
 
 def _as_name(asname: cst.AsName | None) -> str | None:

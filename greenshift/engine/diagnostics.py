@@ -23,7 +23,7 @@ CODES: dict[str, str] = {
     "GS104": "call arguments the codemod cannot map",
     "GS105": "name bound to eventlet on some paths and to something else on others",
     "GS106": "a name the rewrite needs is bound to something else here",
-    "GS107": "eventlet import kept: its name is not used here, or is re-exported in __all__",
+    "GS107": "eventlet import kept: unused here or in __all__, with no runtime counterpart",
     "GS108": "from eventlet... import *: the import stays whatever is converted",
     "GS109": "eventlet imported by its name (import_module, try_import, __import__): left as is",
     "GS110": "a class subclasses eventlet's GreenThread (a greenlet; the runtime's is not)",

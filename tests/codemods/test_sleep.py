@@ -865,7 +865,6 @@ NOOPS = [
         import eventlet
 
         def sleep_later():
-            import eventlet
             eventlet = object()
             eventlet.sleep(1)
         """,
