@@ -102,7 +102,8 @@ def _runner() -> greenlet:
 
 def _is_relay(glet: greenlet) -> bool:
     hub = _state.eventlet
-    return hub is not None and any(glet is relay for relay in hub._relays)
+    # greenlets compare by identity, so `in` finds this very greenlet.
+    return hub is not None and bool(hub._relays) and glet in hub._relays
 
 
 def _known_runner() -> greenlet | None:
