@@ -64,10 +64,11 @@ run(main)
 }
 
 
-def start_server(name: str) -> tuple[subprocess.Popen[str], int]:
+def start_server(source: str) -> tuple[subprocess.Popen[str], int]:
+    """Run a server program that prints its port first; returns it and the port."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(
-        [sys.executable, "-c", SERVERS[name]], stdout=subprocess.PIPE, text=True, env=env
+        [sys.executable, "-c", source], stdout=subprocess.PIPE, text=True, env=env
     )
     assert proc.stdout is not None
     port = int(proc.stdout.readline())
@@ -119,27 +120,14 @@ def load(port: int, clients: int, seconds: float, size: int) -> float:
     return count / elapsed
 
 
-def client_main(args: argparse.Namespace) -> None:
-    rate = load(args.port, args.clients, args.seconds, args.size)
-    print(rate)
-
-
-def measure(name: str, args: argparse.Namespace) -> float:
-    proc, port = start_server(name)
+def measure(source: str, client: str, args: argparse.Namespace) -> float:
+    """One round: the server `source` started, the load from `client` (a script run with
+    --client-for PORT and the load options), its rate read, the server stopped."""
+    proc, port = start_server(source)
     try:
+        options = ["--clients", str(args.clients), "--seconds", str(args.seconds)]
         out = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--client-for",
-                str(port),
-                "--clients",
-                str(args.clients),
-                "--seconds",
-                str(args.seconds),
-                "--size",
-                str(args.size),
-            ],
+            [sys.executable, client, "--client-for", str(port), *options, "--size", str(args.size)],
             capture_output=True,
             text=True,
             check=True,
@@ -150,8 +138,7 @@ def measure(name: str, args: argparse.Namespace) -> float:
         proc.wait()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_options(parser: argparse.ArgumentParser, size_help: str) -> None:
     parser.add_argument("--clients", type=int, default=100, help="concurrent clients (100)")
     parser.add_argument(
         "--seconds", type=float, default=3.0, help="length of one round, in seconds (3)"
@@ -162,24 +149,37 @@ def main() -> None:
         default=3,
         help="rounds per server, interleaved; the median is kept (3)",
     )
-    parser.add_argument("--size", type=int, default=64, help="bytes per message (64)")
+    parser.add_argument("--size", type=int, default=64, help=size_help)
     parser.add_argument("--client-for", dest="port", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.port is not None:
-        client_main(args)
-        return
-    rates: dict[str, list[float]] = {name: [] for name in SERVERS}
+
+
+def compare(servers: dict[str, str], client: str, args: argparse.Namespace, unit: str) -> float:
+    """Servers measured alternately, round by round; prints the medians, returns the ratio
+    of greenshift's to eventlet's."""
+    rates: dict[str, list[float]] = {name: [] for name in servers}
     for _ in range(args.rounds):
-        for name in SERVERS:
-            rates[name].append(measure(name, args))
-    print(
-        f"echo: {args.clients} clients, {args.size}-byte messages, {args.seconds:g} s x {args.rounds} rounds"
-    )
+        for name, source in servers.items():
+            rates[name].append(measure(source, client, args))
     for name, values in rates.items():
         shown = ", ".join(f"{v:,.0f}" for v in values)
-        print(f"  {name:<10} {statistics.median(values):>10,.0f} round-trips/s  (rounds: {shown})")
+        print(f"  {name:<10} {statistics.median(values):>10,.0f} {unit}  (rounds: {shown})")
     ratio = statistics.median(rates["greenshift"]) / statistics.median(rates["eventlet"])
     print(f"  greenshift / eventlet: {ratio:.2f}x")
+    return ratio
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_options(parser, "bytes per message (64)")
+    args = parser.parse_args()
+    if args.port is not None:
+        print(load(args.port, args.clients, args.seconds, args.size))
+        return
+    print(
+        f"echo: {args.clients} clients, {args.size}-byte messages, "
+        f"{args.seconds:g} s x {args.rounds} rounds"
+    )
+    compare(SERVERS, __file__, args, "round-trips/s")
 
 
 if __name__ == "__main__":

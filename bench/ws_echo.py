@@ -14,14 +14,12 @@ the rounds. Target: the runtime's at least 1.2x eventlet's.
 from __future__ import annotations
 
 import argparse
-import os
 import select
 import socket
-import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
+
+from echo import add_options, compare
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = 1.2
@@ -64,16 +62,6 @@ def main():
 run(main)
 """,
 }
-
-
-def start_server(name: str) -> tuple[subprocess.Popen[str], int]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVERS[name]], stdout=subprocess.PIPE, text=True, env=env
-    )
-    assert proc.stdout is not None
-    port = int(proc.stdout.readline())
-    return proc, port
 
 
 def load(port: int, clients: int, seconds: float, size: int) -> float:
@@ -125,64 +113,19 @@ def load(port: int, clients: int, seconds: float, size: int) -> float:
     return count / elapsed
 
 
-def measure(name: str, args: argparse.Namespace) -> float:
-    proc, port = start_server(name)
-    try:
-        out = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--client-for",
-                str(port),
-                "--clients",
-                str(args.clients),
-                "--seconds",
-                str(args.seconds),
-                "--size",
-                str(args.size),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return float(out.stdout.strip())
-    finally:
-        proc.kill()
-        proc.wait()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=100, help="concurrent clients (100)")
-    parser.add_argument(
-        "--seconds", type=float, default=3.0, help="length of one round, in seconds (3)"
-    )
-    parser.add_argument(
-        "--rounds",
-        type=int,
-        default=3,
-        help="rounds per server, interleaved; the median is kept (3)",
-    )
-    parser.add_argument("--size", type=int, default=64, help="characters per message (64)")
-    parser.add_argument("--client-for", dest="port", type=int, help=argparse.SUPPRESS)
+    add_options(parser, "characters per message (64)")
     args = parser.parse_args()
     if args.port is not None:
         print(load(args.port, args.clients, args.seconds, args.size))
         return
-    rates: dict[str, list[float]] = {name: [] for name in SERVERS}
-    for _ in range(args.rounds):
-        for name in SERVERS:
-            rates[name].append(measure(name, args))
     print(
         f"websocket echo: {args.clients} clients, {args.size}-character messages, "
         f"{args.seconds:g} s x {args.rounds} rounds"
     )
-    for name, values in rates.items():
-        shown = ", ".join(f"{v:,.0f}" for v in values)
-        print(f"  {name:<10} {statistics.median(values):>10,.0f} messages/s  (rounds: {shown})")
-    ratio = statistics.median(rates["greenshift"]) / statistics.median(rates["eventlet"])
-    verdict = "ok" if ratio >= TARGET else "MISSED"
-    print(f"  greenshift / eventlet: {ratio:.2f}x  target >= {TARGET}  {verdict}")
+    ratio = compare(SERVERS, __file__, args, "messages/s")
+    print(f"  target >= {TARGET}: {'ok' if ratio >= TARGET else 'MISSED'}")
 
 
 if __name__ == "__main__":

@@ -14,14 +14,12 @@ import ast
 import inspect
 import json
 import os
-import queue
 import shutil
 import subprocess
 import sys
-import threading
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +27,12 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from greenshift.runtime import GreenletExit, Timeout, awaitlet, run, sleep, spawn
-from greenshift.runtime.bridge import get_loop
+from greenshift.runtime import Timeout, run, sleep, spawn
 from greenshift.runtime.net import connect as green_connect
-from greenshift.runtime.net import listen, websocket, wsgi
+from greenshift.runtime.net import websocket
 from tests.programs.support import eventlet_imports, greenshift, make_blocker
 
+from .serving import serving
 from .websocket_client import Client, close_frame, deflate, frame, request
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -199,42 +197,6 @@ def test_the_chat_server_converted(converted: Path, tmp_path: Path) -> None:
 
 
 # --- the runtime's server, in this process ----------------------------------------------------
-
-
-@contextmanager
-def serving(app: Callable[..., Any]) -> Iterator[int]:
-    """Serve `app` with the runtime's wsgi.server on a thread of its own; yields the port."""
-    ports: queue.Queue[Any] = queue.Queue()
-    stop = threading.Event()
-
-    def main() -> None:
-        sock = listen(("127.0.0.1", 0))
-        ports.put(sock.getsockname()[1])
-        server = spawn(wsgi.server, sock, app, log_output=False)
-        awaitlet(get_loop().run_in_executor(None, stop.wait))
-        server.kill()
-        # The server's stop shuts the idle connections down and waits for their handlers:
-        # let it finish, or run() would cancel the handlers as main returns.
-        with suppress(GreenletExit):
-            server.wait()
-
-    def thread_main() -> None:
-        try:
-            run(main)
-        except BaseException as exc:  # report a crash instead of hanging the test
-            ports.put(exc)
-
-    thread = threading.Thread(target=thread_main, daemon=True)
-    thread.start()
-    port = ports.get(timeout=10)
-    if isinstance(port, BaseException):
-        raise port
-    try:
-        yield port
-    finally:
-        stop.set()
-        thread.join(10)
-        assert not thread.is_alive(), "the server did not stop"
 
 
 def echo(ws: websocket.WebSocket) -> None:

@@ -10,59 +10,21 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import queue
 import re
 import ssl
 import sys
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
-from greenshift.runtime import Event, GreenPool, Timeout, awaitlet, run, spawn
-from greenshift.runtime.bridge import get_loop
+from greenshift.runtime import Event, GreenPool, Timeout, awaitlet, run
 from greenshift.runtime.net import listen, wrap_ssl, wsgi
 
 from .http_client import Reader, connect, exchange, read_response, request
+from .serving import serving
 
 App = Callable[..., Any]
-
-
-@contextmanager
-def serving(
-    app: App, listener: Callable[[], Any] = lambda: listen(("127.0.0.1", 0)), **kwargs: Any
-) -> Iterator[int]:
-    """Serve `app` with wsgi.server(**kwargs) on a background thread; yields the port."""
-    ports: queue.Queue[Any] = queue.Queue()
-    stop = threading.Event()
-    kwargs.setdefault("log_output", False)
-
-    def main() -> None:
-        sock = listener()
-        ports.put(sock.getsockname()[1])
-        server = spawn(wsgi.server, sock, app, **kwargs)
-        awaitlet(get_loop().run_in_executor(None, stop.wait))
-        server.kill()
-
-    def thread_main() -> None:
-        try:
-            run(main)
-        except BaseException as exc:  # report a crash instead of hanging the test
-            ports.put(exc)
-
-    thread = threading.Thread(target=thread_main, daemon=True)
-    thread.start()
-    port = ports.get(timeout=10)
-    if isinstance(port, BaseException):
-        raise port
-    try:
-        yield port
-    finally:
-        stop.set()
-        thread.join(10)
-        assert not thread.is_alive(), "the server did not stop"
 
 
 def hello(environ: dict[str, Any], start_response: Any) -> list[bytes]:
