@@ -125,19 +125,25 @@ def ping_pong(port: int) -> list[Any]:
     return closing(client)
 
 
-def client_close_codes(port: int) -> list[Any]:
+def each_alone(port: int, messages: Any) -> list[Any]:
+    """Each of `messages` sent on a connection of its own, read to the end: the transcripts."""
     transcript = []
-    for close in (close_frame(), close_frame(1001), close_frame(4000, "app"), close_frame(3000)):
+    for message in messages:
         client = opened(port)
-        client.send(close)
+        client.send(message)
         client.read_to_end()
         client.close()
         transcript += client.transcript
     return transcript
 
 
+def client_close_codes(port: int) -> list[Any]:
+    return each_alone(
+        port, (close_frame(), close_frame(1001), close_frame(4000, "app"), close_frame(3000))
+    )
+
+
 def invalid_close(port: int) -> list[Any]:
-    transcript = []
     invalid = (
         close_frame(1005),  # reserved: never sent
         close_frame(999),
@@ -146,13 +152,7 @@ def invalid_close(port: int) -> list[Any]:
         close_frame(1000, b"\xff\xfe"),  # a reason that is not UTF-8
         frame(8, b"\x03"),  # one byte
     )
-    for close in invalid:
-        client = opened(port)
-        client.send(close)
-        client.read_to_end()
-        client.close()
-        transcript += client.transcript
-    return transcript
+    return each_alone(port, invalid)
 
 
 def message_then_close(port: int) -> list[Any]:
@@ -302,7 +302,6 @@ def protocol_errors(port: int) -> list[Any]:
     # Not compared: a text message that is not UTF-8. eventlet's wait() raises
     # UnicodeDecodeError there and closes with 1011; the runtime closes with RFC 6455's 1007
     # and wait() returns None (test_websocket.py).
-    transcript = []
     errors = (
         frame(1, "unmasked", masked=False),
         frame(3, "reserved opcode"),
@@ -313,13 +312,7 @@ def protocol_errors(port: int) -> list[Any]:
         frame(9, "p" * 126),
         frame(1, "compressed without the extension", rsv=4),
     )
-    for error in errors:
-        client = opened(port)
-        client.send(error)
-        client.read_to_end()
-        client.close()
-        transcript += client.transcript
-    return transcript
+    return each_alone(port, errors)
 
 
 def permessage_deflate(port: int) -> list[Any]:
