@@ -153,17 +153,21 @@ def run(
             workers.close()
     ordered = [results[position] for position in range(len(files))]
     if any(b"eventlet" in item[2] for item in candidates):
-        _report_dependencies(ordered, everything)
+        _report_dependencies(ordered, everything, options.third_party)
     return ordered
 
 
-def _report_dependencies(results: list[FileResult], files: list[tuple[str, bytes]]) -> None:
-    """GS190 on the file that first imports a dependency that uses eventlet itself."""
+def _report_dependencies(
+    results: list[FileResult], files: list[tuple[str, bytes]], known: tuple[str, ...]
+) -> None:
+    """GS190 on the file that first imports a dependency that uses eventlet itself;
+    `known`: the project's third-party imports, if a removed patch had them read already."""
     from greenshift.engine.dependencies import dependency_diagnostics
     from greenshift.engine.project import third_party_imports
 
+    packages = known or third_party_imports(files)
     by_display = {result.display: result for result in results}
-    for diagnostic in dependency_diagnostics(third_party_imports(files), files):
+    for diagnostic in dependency_diagnostics(packages, files):
         result = by_display.get(diagnostic.path)
         if result is not None:
             result.diagnostics.append(diagnostic)

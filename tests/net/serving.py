@@ -1,8 +1,12 @@
-"""A WSGI application served by the runtime's `wsgi.server` on an OS thread of its own."""
+"""Servers for the net tests: a WSGI application on the runtime's `wsgi.server` in an OS
+thread of its own, and an app module served by eventlet and by the runtime side by side."""
 
 from __future__ import annotations
 
+import os
 import queue
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -11,6 +15,8 @@ from typing import Any
 from greenshift.runtime import GreenletExit, awaitlet, run, spawn
 from greenshift.runtime.bridge import get_loop
 from greenshift.runtime.net import listen, wsgi
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 @contextmanager
@@ -52,3 +58,27 @@ def serving(
         stop.set()
         thread.join(10)
         assert not thread.is_alive(), "the server did not stop"
+
+
+@contextmanager
+def served_by_both(module: str) -> Iterator[dict[str, int]]:
+    """`python -m module --impl eventlet|greenshift`, each in its own process (eventlet never
+    shares an interpreter with the runtime); yields their ports by implementation."""
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [ROOT, env.get("PYTHONPATH")]))
+    procs = {
+        impl: subprocess.Popen(
+            [sys.executable, "-m", module, "--impl", impl],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for impl in ("eventlet", "greenshift")
+    }
+    try:
+        yield {impl: int(proc.stdout.readline()) for impl, proc in procs.items()}  # type: ignore[union-attr]
+    finally:
+        for proc in procs.values():
+            proc.kill()
+            proc.wait()

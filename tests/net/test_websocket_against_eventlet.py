@@ -10,9 +10,6 @@ frame (opcode, payload, close code and reason) and the end of the connection.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from .serving import served_by_both
 from .websocket_client import Client, close_frame, deflate, frame, random_bytes, request
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,24 +26,8 @@ IMPLS = ("eventlet", "greenshift")
 
 @pytest.fixture(scope="module")
 def ports() -> Iterator[dict[str, int]]:
-    env = dict(os.environ, PYTHONWARNINGS="ignore")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    procs = {
-        impl: subprocess.Popen(
-            [sys.executable, "-m", "tests.net.websocket_app", "--impl", impl],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for impl in IMPLS
-    }
-    try:
-        yield {impl: int(proc.stdout.readline()) for impl, proc in procs.items()}  # type: ignore[union-attr]
-    finally:
-        for proc in procs.values():
-            proc.kill()
-            proc.wait()
+    with served_by_both("tests.net.websocket_app") as found:
+        yield found
 
 
 def opened(port: int, path: str = "/echo", headers: dict[str, str | None] | None = None) -> Client:

@@ -7,9 +7,6 @@ server closed the connection afterwards.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +14,7 @@ from typing import Any
 import pytest
 
 from .http_client import Response, exchange, request
+from .serving import served_by_both
 
 ROOT = Path(__file__).resolve().parents[2]
 FRAMING = ("content-type", "content-length", "transfer-encoding", "connection")
@@ -24,24 +22,8 @@ FRAMING = ("content-type", "content-length", "transfer-encoding", "connection")
 
 @pytest.fixture(scope="module")
 def ports() -> Iterator[dict[str, int]]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    procs = {
-        impl: subprocess.Popen(
-            [sys.executable, "-m", "tests.net.wsgi_app", "--impl", impl],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for impl in ("eventlet", "greenshift")
-    }
-    try:
-        yield {impl: int(proc.stdout.readline()) for impl, proc in procs.items()}  # type: ignore[union-attr]
-    finally:
-        for proc in procs.values():
-            proc.kill()
-            proc.wait()
+    with served_by_both("tests.net.wsgi_app") as found:
+        yield found
 
 
 def chunked(*parts: bytes) -> bytes:
