@@ -143,7 +143,9 @@ PROJECTS: dict[str, Project] = {
 }
 
 NO_ISOLATION = ("--no-build-isolation",)
-DIAGNOSTIC = re.compile(r"^(?P<path>.+?\.py):(?P<line>\d+):(?P<col>\d+) (?P<code>GS\d{3}) ")
+DIAGNOSTIC = re.compile(
+    r"^(?P<path>.+?\.(?:py|cfg|toml)):(?P<line>\d+):(?P<col>\d+) (?P<code>GS\d{3}) "
+)
 FRAME = re.compile(r'File "(?P<path>[^"]+)", line (?P<line>\d+)')
 
 

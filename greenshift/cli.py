@@ -34,10 +34,12 @@ from greenshift.engine import island
 from greenshift.engine.diagnostics import CODES, PARSE_ERROR, Diagnostic
 from greenshift.engine.diff import count_changes, print_diff, stat_lines
 from greenshift.engine.discovery import Discovery, Excludes, discover
+from greenshift.engine.entry_points import entry_points
 from greenshift.engine.import_style import import_style
 from greenshift.engine.results import (
     CHANGED,
     FAILED,
+    METADATA,
     SKIPPED,
     FileResult,
     IslandRecord,
@@ -279,6 +281,7 @@ def _settings(
         if keep_patching is not None
         else bool(file_config.keep_patching),
         import_style=import_style(paths),
+        entry_points=entry_points(paths),
     )
     excludes = []
     if file_config.exclude:
@@ -453,13 +456,19 @@ def _plural(count: int, singular: str, plural: str | None = None) -> str:
     return f"{count} {singular if count == 1 else plural or singular + 's'}"
 
 
+def _python_files(results: Sequence[FileResult]) -> list[FileResult]:
+    """The results of Python files: not the packaging metadata GS190 was reported on."""
+    return [result for result in results if result.status != METADATA]
+
+
 def _summary(mode: str, results: Sequence[FileResult], quiet: bool) -> None:
+    left = sum(result.left for result in results)
+    results = _python_files(results)
     if quiet or not results:
         return
     counts = Counter(result.status for result in results)
     verb = {"apply": "changed", "diff": "would change", "check": "would change"}[mode]
     converted = sum(result.converted for result in results)
-    left = sum(result.left for result in results)
     mentioned = len(results) - counts[SKIPPED]
     _stderr().print(
         f"greenshift: {_plural(len(results), 'file')} scanned "
@@ -511,7 +520,7 @@ def scan(
         out.file.write(island.mermaid(island_records))
     elif format is ScanFormat.json:
         payload = {
-            "files_scanned": len(results),
+            "files_scanned": len(_python_files(results)),
             "uses": [use.to_dict() for use in uses],
             "island": [record.to_dict() for record in island_records],
             "errors": [error.to_dict() for error in errors]
@@ -533,6 +542,7 @@ def scan(
             out.print(_api_table(uses))
             if island_records:
                 out.print(_island_table(island_records))
+    results = _python_files(results)
     if not quiet and results:
         files_with_uses = len({use.path for use in uses})
         failures = sum(1 for result in results if result.status == FAILED)

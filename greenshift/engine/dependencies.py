@@ -3,7 +3,8 @@
 Converting a project takes eventlet out of its own files only. A package it imports that
 imports eventlet itself still needs eventlet installed (its import fails without it), or,
 where it checks that eventlet is available, turns its green support off once eventlet is
-gone. Each such package is reported once, at the first import of it in the project.
+gone. Each such package is reported once, at the first import of it in the project, or, for one
+only a plugin loader imports, at the entry point that names it (``entry_points.py``).
 
 The packages are looked up where the project's are installed: the active virtual
 environment's (``VIRTUAL_ENV``, as pyright and jedi read it) when greenshift runs from an
@@ -23,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from greenshift.engine.diagnostics import Diagnostic
+from greenshift.engine.entry_points import EntryPoint
 
 CODE = "GS190"
 
@@ -126,17 +128,21 @@ def dependency_diagnostics(
     packages: Sequence[str],
     files: Sequence[tuple[str, bytes]],
     search_path: Sequence[str] | None = None,
+    entry_points: Sequence[EntryPoint] = (),
 ) -> list[Diagnostic]:
-    """GS190 for each of ``packages`` (third-party, imported by ``files``) whose installed
-    source (on ``search_path``, the environment's by default) imports eventlet, at its
-    first import in the project."""
+    """GS190 for each of ``packages`` (third-party, imported by ``files`` or named by the
+    project's ``entry_points``) whose installed source (on ``search_path``, the
+    environment's by default) imports eventlet, at its first import in the project, else
+    at the first entry point that names it."""
     search_path = tuple(search_path) if search_path is not None else environment_path()
     diagnostics = []
     for name in packages:
         users = eventlet_users(name, search_path)
         if not users:
             continue
-        where = _first_import(name, files)
+        where = _first_import(name, files) or next(
+            ((p.display, p.line, p.col) for p in entry_points if p.top == name), None
+        )
         if where is None:
             continue
         display, line, col = where

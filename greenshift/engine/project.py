@@ -94,11 +94,6 @@ def third_party_imports(files: Sequence[tuple[str, bytes]]) -> tuple[str, ...]:
     standard library nor the project's own (a folder or module among ``files``): the code a
     ``monkey_patch()`` made cooperative without the project seeing it. Read off import lines,
     without parsing: an import spelled in a docstring may count too."""
-    own: set[str] = set()
-    for display, _ in files:
-        parts = display.replace("\\", "/").split("/")
-        own.update(part for part in parts[:-1] if part.isidentifier())
-        own.add(parts[-1].rsplit(".", 1)[0])
     found: set[str] = set()
     for _, data in files:
         data = data.replace(b"\\\r\n", b" ").replace(b"\\\n", b" ")  # continued lines
@@ -110,7 +105,17 @@ def third_party_imports(files: Sequence[tuple[str, bytes]]) -> tuple[str, ...]:
                 top = name.strip().split(".")[0].split()[0:1]
                 if top and top[0].isidentifier():
                     found.add(top[0])
-    return tuple(sorted(found - own - sys.stdlib_module_names - _NOT_THIRD_PARTY))
+    return tuple(sorted(found - own_modules(files) - sys.stdlib_module_names - _NOT_THIRD_PARTY))
+
+
+def own_modules(files: Sequence[tuple[str, bytes]]) -> set[str]:
+    """The names the project's own folders and modules among ``files`` import as."""
+    own: set[str] = set()
+    for display, _ in files:
+        parts = display.replace("\\", "/").split("/")
+        own.update(part for part in parts[:-1] if part.isidentifier())
+        own.add(parts[-1].rsplit(".", 1)[0])
+    return own
 
 
 def _module_level_eventlet(tree: ast.Module, module: str) -> dict[str, str]:

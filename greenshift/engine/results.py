@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from greenshift.engine.diagnostics import Diagnostic
+from greenshift.engine.entry_points import EntryPoint
 from greenshift.engine.import_style import ImportStyle
 from greenshift.engine.source import SourceError
 
@@ -13,6 +14,8 @@ SKIPPED = "skipped"  # no eventlet in its bytes: never parsed
 UNCHANGED = "unchanged"
 CHANGED = "changed"
 FAILED = "failed"
+#: packaging metadata (setup.cfg, pyproject.toml): read for its entry points, never changed
+METADATA = "metadata"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class Options:
     third_party: tuple[str, ...] = ()
     #: how the project sorts its imports, for the ones greenshift adds
     import_style: ImportStyle = ImportStyle()
+    #: what the project's packaging metadata loads through plugin loaders (GS190)
+    entry_points: tuple[EntryPoint, ...] = ()
 
 
 def worth_parsing(data: bytes, options: Options, display: str) -> bool:

@@ -21,7 +21,14 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
 from greenshift.engine.discovery import SourceFile
-from greenshift.engine.results import SKIPPED, FileResult, Options, failed, worth_parsing
+from greenshift.engine.results import (
+    METADATA,
+    SKIPPED,
+    FileResult,
+    Options,
+    failed,
+    worth_parsing,
+)
 from greenshift.engine.source import Snapshot, SourceError, read
 
 
@@ -153,25 +160,35 @@ def run(
             workers.close()
     ordered = [results[position] for position in range(len(files))]
     if any(b"eventlet" in item[2] for item in candidates):
-        _report_dependencies(ordered, everything, options.third_party)
+        _report_dependencies(ordered, everything, options)
     return ordered
 
 
 def _report_dependencies(
-    results: list[FileResult], files: list[tuple[str, bytes]], known: tuple[str, ...]
+    results: list[FileResult], files: list[tuple[str, bytes]], options: Options
 ) -> None:
-    """GS190 on the file that first imports a dependency that uses eventlet itself;
-    `known`: the project's third-party imports, if a removed patch had them read already."""
+    """GS190 on the file that first imports a dependency that uses eventlet itself, or on
+    the packaging metadata whose entry point names it."""
     from greenshift.engine.dependencies import dependency_diagnostics
-    from greenshift.engine.project import third_party_imports
+    from greenshift.engine.project import own_modules, third_party_imports
 
-    packages = known or third_party_imports(files)
+    # The project's third-party imports, if a removed patch had them read already.
+    packages = set(options.third_party or third_party_imports(files))
+    own = own_modules(files)
+    packages.update(
+        point.top
+        for point in options.entry_points
+        if point.top not in own and point.top not in sys.stdlib_module_names
+    )
     by_display = {result.display: result for result in results}
-    for diagnostic in dependency_diagnostics(packages, files):
+    found = dependency_diagnostics(sorted(packages), files, entry_points=options.entry_points)
+    for diagnostic in found:
         result = by_display.get(diagnostic.path)
-        if result is not None:
-            result.diagnostics.append(diagnostic)
-            result.diagnostics.sort(key=lambda item: (item.line, item.col))
+        if result is None:  # the metadata: a result of its own, never changed
+            result = by_display[diagnostic.path] = FileResult(diagnostic.path, METADATA)
+            results.append(result)
+        result.diagnostics.append(diagnostic)
+        result.diagnostics.sort(key=lambda item: (item.line, item.col))
 
 
 _worker_options: Options | None = None

@@ -30,6 +30,7 @@ from greenlet import GreenletExit, getcurrent, greenlet
 from greenshift.runtime import worker as _worker_module
 from greenshift.runtime.fastpaths import (
     SLEEP_CODE,
+    current_task,
     get_running_loop,
     set_running_loop,
     sleep_arguments,
@@ -121,9 +122,17 @@ def is_greenthread(current: greenlet) -> bool:
     hub = state.eventlet
     if hub is None or type(current) is _Worker or current is state.client:
         return False
-    if current.parent is None or _is_relay(current):
+    if current.parent is None:
         return False  # the thread's main greenlet is plain code
-    return current is not _known_runner()
+    relays = hub._relays
+    # greenlets compare by identity, so `in` finds this very greenlet.
+    if relays and current in relays:
+        return False
+    # `_known_runner`, inline: this runs on every call from a greenthread.
+    running = get_running_loop()
+    if running is not None:
+        return state.runner_loop is not running or current is not state.runner
+    return current is not (state.handover or state.hub)
 
 
 def in_eventlet_greenthread(current: greenlet) -> bool:
@@ -388,22 +397,28 @@ def awaitlet_in_greenthread(awaitable: Awaitable[T], current: greenlet | None = 
     if current is None:
         current = getcurrent()
     hub = _state.eventlet or _claim() or _make_hub()
-    loop = get_loop()
+    running = get_running_loop()
+    loop = running if running is not None else get_loop()
     if (
         type(awaitable) is _CoroutineType
         and awaitable.cr_code is not SLEEP_CODE  # type: ignore[attr-defined]
         and loop is _state.loop
-        and asyncio.current_task(loop) is None
+        and current_task(loop) is None
     ):
         # Its first step runs here: one that does not suspend costs no green thread.
-        previous = get_running_loop()
-        set_running_loop(loop)
-        try:
-            first = awaitable.send(None)  # type: ignore[attr-defined]
-        except StopIteration as done:
-            return done.value  # type: ignore[no-any-return]
-        finally:
-            set_running_loop(previous)
+        if running is loop:  # switched in from the loop's callback: the usual case
+            try:
+                first = awaitable.send(None)  # type: ignore[attr-defined]
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+        else:
+            set_running_loop(loop)
+            try:
+                first = awaitable.send(None)  # type: ignore[attr-defined]
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+            finally:
+                set_running_loop(running)
         return _in_green_thread(_Continued(first, awaitable), hub, loop, _GreenletWaker(current))
     waker = _GreenletWaker(current)
     if type(awaitable) is _CoroutineType and awaitable.cr_code is SLEEP_CODE:  # type: ignore[attr-defined]

@@ -13,6 +13,9 @@ and no timer heap; PyPy has no reference layout to read a coroutine's arguments 
 - `timer_due` peeks at asyncio's timer heap; False elsewhere (uvloop).
 - `enter_task`/`leave_task`/`set_running_loop` are asyncio's own (3.7+), used to step a
   coroutine inside a task from outside the task's step, as greenback does.
+- `current_task` reads asyncio's table of each loop's running task where
+  `asyncio.current_task` is written in Python (3.10, 3.11: the table is what it reads);
+  from 3.12 the C function is as fast and is used as it is (tests: test_fastpaths.py).
 - Tasks run plain generators before 3.12 (`GENERATOR_TASKS`), and take a context from 3.11
   (`TASK_CONTEXT`); `uncancel` exists from 3.11.
 """
@@ -34,6 +37,7 @@ __all__ = [
     "GENERATOR_TASKS",
     "SLEEP_CODE",
     "TASK_CONTEXT",
+    "current_task",
     "enter_task",
     "get_referents",
     "get_running_loop",
@@ -55,6 +59,18 @@ get_running_loop = asyncio._get_running_loop
 enter_task = asyncio.tasks._enter_task
 leave_task = asyncio.tasks._leave_task
 get_referents = gc.get_referents
+
+
+def _current_task_lookup() -> Any:
+    """`asyncio.current_task(loop)` for a given loop, as cheaply as this Python allows."""
+    table = getattr(asyncio.tasks, "_current_tasks", None)
+    python_function = isinstance(asyncio.current_task, types.FunctionType)
+    if python_function and isinstance(table, dict):
+        return table.get  # what the Python function itself reads (3.10, 3.11)
+    return asyncio.current_task
+
+
+current_task = _current_task_lookup()
 
 SLEEP_CODE: types.CodeType | None = asyncio.sleep.__code__
 if SLEEP_CODE.co_varnames[:2] != ("delay", "result"):  # not asyncio's own (patched)

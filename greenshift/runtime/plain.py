@@ -76,15 +76,16 @@ def _awaitlet_outside_worker(awaitable: Awaitable[T], current: greenlet) -> T:
         # Inside SQLAlchemy's greenlet_spawn or the upstream async_def: their driver
         # awaits whatever awaitable its greenlet hands it.
         return current.parent.switch(awaitable)  # type: ignore[no-any-return]
-    if "eventlet.hubs" in sys.modules:
+    # A hub already claimed is checked first: the half-migrated program's usual call.
+    if state.eventlet is not None or "eventlet.hubs" in sys.modules:
         eventlet_hub = _eventlet_hub or _load_eventlet_hub()
         if state.eventlet is None:
             eventlet_hub.claim_thread()  # eventlet's hub of this thread moves onto our loop
+            running = get_running_loop()
         if current is state.client:
             return _awaitlet_client(awaitable, current)
         if eventlet_hub.is_greenthread(current):
-            return eventlet_hub.awaitlet_in_greenthread(awaitable, current)
-        running = get_running_loop()
+            return eventlet_hub.awaitlet_in_greenthread(awaitable, current)  # type: ignore[no-any-return]
     if running is not None:
         _close(awaitable)
         raise AwaitletContextError(

@@ -119,3 +119,39 @@ def test_apply_reports_them_on_the_importing_file(
         environment_path.cache_clear()
     assert "svc/server.py:2:1 GS190 dependency greendep imports eventlet itself" in result.stderr
     assert "plaindep" not in result.stderr
+
+
+def test_a_dependency_only_an_entry_point_names_is_reported_there(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from greenshift.cli import app
+
+    project = tmp_path / "project"
+    setup_cfg = (
+        "[metadata]\nname = svc\n\n[entry_points]\nsvc.executors =\n"
+        "    green = greendep.hub:Executor\n    own = svc.server:Executor\n"
+    )
+    write_project(
+        project,
+        {
+            "setup.cfg": setup_cfg,
+            "svc/__init__.py": "",
+            "svc/server.py": "import eventlet\n\neventlet.sleep(1)\n",
+        },
+    )
+    monkeypatch.chdir(project)
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.syspath_prepend(str(project))  # the project's own package: never reported
+    environment_path.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["diff", "svc"])
+    finally:
+        environment_path.cache_clear()
+    assert "setup.cfg:6:13 GS190 dependency greendep imports eventlet itself" in result.stderr
+    assert "dependency svc " not in result.stderr
+    # The metadata is not counted as a file; its GS190 is left for a person.
+    assert "2 files scanned" in result.stderr
+    assert "1 left for a person" in result.stderr

@@ -61,9 +61,12 @@ def serving(
 
 
 @contextmanager
-def served_by_both(module: str) -> Iterator[dict[str, int]]:
-    """`python -m module --impl eventlet|greenshift`, each in its own process (eventlet never
-    shares an interpreter with the runtime); yields their ports by implementation."""
+def served_by_both(
+    module: str, impls: tuple[str, ...] = ("eventlet", "greenshift")
+) -> Iterator[dict[str, int]]:
+    """`python -m module --impl eventlet|greenshift` (or other `impls`), each in its own
+    process (eventlet never shares an interpreter with the runtime); yields their ports by
+    implementation."""
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [ROOT, env.get("PYTHONPATH")]))
     procs = {
@@ -74,7 +77,7 @@ def served_by_both(module: str) -> Iterator[dict[str, int]]:
             stdout=subprocess.PIPE,
             text=True,
         )
-        for impl in ("eventlet", "greenshift")
+        for impl in impls
     }
     try:
         yield {impl: int(proc.stdout.readline()) for impl, proc in procs.items()}  # type: ignore[union-attr]

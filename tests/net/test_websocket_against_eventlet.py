@@ -10,6 +10,7 @@ frame (opcode, payload, close code and reason) and the end of the connection.
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,12 +22,13 @@ from .serving import served_by_both
 from .websocket_client import Client, close_frame, deflate, frame, random_bytes, request
 
 ROOT = Path(__file__).resolve().parents[2]
-IMPLS = ("eventlet", "greenshift")
+# The runtime's twice: with its frame shortcut, and with every frame through wsproto.
+IMPLS = ("eventlet", "greenshift", "greenshift-wsproto")
 
 
 @pytest.fixture(scope="module")
 def ports() -> Iterator[dict[str, int]]:
-    with served_by_both("tests.net.websocket_app") as found:
+    with served_by_both("tests.net.websocket_app", IMPLS) as found:
         yield found
 
 
@@ -181,6 +183,23 @@ def many_messages(port: int) -> list[Any]:
     burst.read_to_end()
     burst.close()
     return transcript + burst.transcript
+
+
+def frames_in_pieces(port: int) -> list[Any]:
+    # Each frame's header and payload cut across reads (a byte at a time, then a frame and
+    # a half): every message still whole, in order.
+    client = opened(port)
+    data = frame(1, "one") + frame(2, b"\x01" * 300) + frame(1, "three")
+    for i in range(len(data)):
+        client.send(data[i : i + 1])
+        time.sleep(0.001)
+    client.read(3)
+    data = frame(1, "four") + frame(1, "five")
+    client.send(data[:9])
+    time.sleep(0.05)
+    client.send(data[9:])
+    client.read(2)
+    return closing(client)
 
 
 def large_message(port: int) -> list[Any]:
@@ -348,6 +367,7 @@ SCENARIOS: dict[str, Callable[[int], list[Any]]] = {
         server_close_with_code,
         server_returns,
         many_messages,
+        frames_in_pieces,
         large_message,
         oversize_frame,
         compressed_over_the_limit,
@@ -368,3 +388,4 @@ def test_same_transcript_as_eventlet(ports: dict[str, int], name: str) -> None:
     transcripts = {impl: SCENARIOS[name](port) for impl, port in ports.items()}
     assert transcripts["eventlet"], "the scenario recorded nothing"
     assert transcripts["greenshift"] == transcripts["eventlet"]
+    assert transcripts["greenshift-wsproto"] == transcripts["eventlet"]

@@ -2,6 +2,7 @@
 
     python -m tests.net.websocket_app --impl eventlet     # prints the port, serves until killed
     python -m tests.net.websocket_app --impl greenshift
+    python -m tests.net.websocket_app --impl greenshift-wsproto   # every frame through wsproto
 
 The same code serves under both: `websocket`, `wsgi` and `listen` come from eventlet or
 from `greenshift.runtime.net`. Routes (PATH_INFO):
@@ -124,7 +125,9 @@ def build(websocket: Any) -> Callable[..., Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--impl", choices=("eventlet", "greenshift"), required=True)
+    parser.add_argument(
+        "--impl", choices=("eventlet", "greenshift", "greenshift-wsproto"), required=True
+    )
     impl = parser.parse_args().impl
     if impl == "eventlet":
         import eventlet
@@ -133,6 +136,9 @@ def main() -> None:
         listen = eventlet.listen
     else:
         from greenshift.runtime.net import listen, websocket, wsgi  # type: ignore[no-redef]
+
+        # The shortcut off: wsproto reads and writes every frame (its fallback, tested).
+        websocket.DIRECT_FRAMES = impl == "greenshift"
     sock = listen(("127.0.0.1", 0))
     print(sock.getsockname()[1], flush=True)
     wsgi.server(sock, build(websocket), log_output=False)

@@ -53,3 +53,34 @@ def test_green_threads_sleep_without_the_reference_layout(no_reference_layout: N
         return [awaitlet(asyncio.sleep(0, "now")), awaitlet(asyncio.sleep(0.001, "later"))]
 
     assert run(lambda: spawn(job).wait()) == ["now", "later"]
+
+
+def _current_task_answers(current_task: object) -> list[object]:
+    async def main() -> list[object]:
+        loop = asyncio.get_running_loop()
+        inside = current_task(loop)  # type: ignore[operator]
+        other = asyncio.new_event_loop()
+        try:
+            return [inside is asyncio.current_task(), current_task(other)]  # type: ignore[operator]
+        finally:
+            other.close()
+
+    loop = asyncio.new_event_loop()
+    try:
+        answers = loop.run_until_complete(main())
+        return [*answers, current_task(loop)]  # type: ignore[operator]
+    finally:
+        loop.close()
+
+
+def test_current_task_answers_as_asyncios_own() -> None:
+    assert _current_task_answers(fastpaths.current_task) == [True, None, None]
+
+
+def test_current_task_falls_back_on_asyncios_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As where asyncio keeps no table of running tasks that Python can read.
+    monkeypatch.delattr(asyncio.tasks, "_current_tasks", raising=False)
+    lookup = fastpaths._current_task_lookup()
+    assert lookup is asyncio.current_task
+    monkeypatch.undo()
+    assert _current_task_answers(lookup) == [True, None, None]

@@ -9,6 +9,12 @@ checks, fragmentation and compression are wsproto's; what the handler sees is ev
 are answered, a protocol error or an oversize frame closes the connection with eventlet's
 close code and reason. Blocking calls suspend only the calling green thread.
 
+wsproto's parser costs more per message than the rest of an echo server's work, so a
+connection without extensions takes one shortcut (`_read_frame`): it splits the stream into
+whole frames itself and, while no fragmented message is open, unmasks a final text or binary
+frame within the length limit on its own (as wsproto would, leaving wsproto's state as it
+was); every other frame goes to wsproto, whole. Messages sent are framed the same way.
+
 The legacy hixie-75/76 protocol is not supported: such a request gets the 400 eventlet
 answers when legacy versions are turned off.
 """
@@ -52,6 +58,8 @@ VALID_CLOSE_STATUS = frozenset(
     [*range(1000, 1004), *range(1007, 1012), *range(3000, 4000), *range(4000, 5000)]
 )
 RECV_SIZE = 65536
+#: frames split and simple messages read without wsproto (the module's docstring)
+DIRECT_FRAMES = True
 _DEFLATE = "permessage-deflate"
 
 
@@ -241,11 +249,18 @@ class WebSocket:
         wanted: list[Extension] = [deflate] if deflate is not None else []
         self._compressing = deflate is not None
         self._conn = Connection(CLIENT if client else SERVER, [*wanted, self._limit])
+        # The shortcut (see the module's docstring): a server's connection, no extension.
+        self._direct = DIRECT_FRAMES and not client and not self._compressing
+        self._pending = bytearray()  # received, not yet split into frames (`_direct`)
+        self._fragmenting = False  # a message sent in fragments is not finished
 
     def _receive(self, data: bytes) -> None:
         """Bytes received with the handshake (the WSGI server read past the request)."""
         if data:
-            self._conn.receive_data(data)
+            if self._direct:
+                self._pending += data
+            else:
+                self._conn.receive_data(data)
 
     # --- sending ---------------------------------------------------------------------------
 
@@ -280,12 +295,32 @@ class WebSocket:
                 raise ProtocolError("Unknown control opcode.")
             return
         final = kw.get("final", True)
+        # Framed here only where wsproto would send it as one frame, unchanged.
+        direct = final and self._direct and not self._fragmenting
+        direct = direct and self._conn.state is ConnectionState.OPEN
         if isinstance(message, str):
+            if direct:
+                return self._send_frame(0x81, message.encode("utf-8"))
             self._send(TextMessage(message, message_finished=final))
         elif isinstance(message, (bytes, bytearray, memoryview)):
+            if direct:
+                return self._send_frame(0x82, bytes(message))
             self._send(BytesMessage(bytes(message), message_finished=final))
         else:
             raise TypeError(f"a WebSocket message is str or bytes, not {type(message).__name__}")
+        self._fragmenting = not final
+
+    def _send_frame(self, first: int, payload: bytes) -> None:
+        """A whole message in one unmasked frame, as wsproto would frame it."""
+        length = len(payload)
+        if length < 126:
+            header = bytes((first, length))
+        elif length < 1 << 16:
+            header = bytes((first, 126)) + length.to_bytes(2, "big")
+        else:
+            header = bytes((first, 127)) + length.to_bytes(8, "big")
+        with self._sendlock:
+            self.socket.sendall(header + payload)
 
     def _send_closing_frame(
         self, ignore_send_errors: bool = False, close_data: tuple[int, Any] | None = None
@@ -355,7 +390,16 @@ class WebSocket:
                     elif isinstance(event, CloseConnection):
                         return self._closed_by(event)
                     # A Pong needs nothing.
-                data = self.socket.recv(RECV_SIZE)
+                if self._direct:
+                    message, frame = self._read_frame(bool(parts))
+                    if frame is not None:
+                        self._conn.receive_data(frame)
+                        continue
+                    if message is not None:
+                        return message
+                    data = b""
+                else:
+                    data = self.socket.recv(RECV_SIZE)
                 if not data:
                     # Gone without a close frame: the handler's return still sends one.
                     self._ended = True
@@ -364,6 +408,42 @@ class WebSocket:
         except Exception:
             self.close(close_data=(1011, "Internal Server Error"))
             raise
+
+    def _read_frame(self, in_message: bool) -> tuple[str | bytes | None, bytes | None]:
+        """The next frame: `(message, None)` for one that is a whole message by itself
+        (while no fragmented message is open), `(None, frame)` for one wsproto must read,
+        `(None, None)` once the peer is gone."""
+        pending = self._pending
+        while True:
+            extent = _frame_extent(pending)
+            if extent is not None:
+                header, end = extent
+                if end - header > self.max_frame_length:
+                    # wsproto refuses it from its header (`_FrameLimit`): it reads the rest.
+                    self._direct = False
+                    frame = bytes(pending)
+                    pending.clear()
+                    return None, frame
+                if len(pending) >= end:
+                    first = pending[0]
+                    if not in_message and (first == 0x81 or first == 0x82) and pending[1] & 0x80:
+                        payload = _unmask(pending[header - 4 : header], pending[header:end])
+                        message: str | bytes | None = payload
+                        if first == 0x81:
+                            try:
+                                message = payload.decode("utf-8")
+                            except UnicodeDecodeError:
+                                message = None  # wsproto fails the connection (1007)
+                        if message is not None:
+                            del pending[:end]
+                            return message, None
+                    frame = bytes(pending[:end])
+                    del pending[:end]
+                    return None, frame
+            data = self.socket.recv(RECV_SIZE)
+            if not data:
+                return None, None
+            pending += data
 
     def _closed_by(self, event: CloseConnection) -> None:
         if self._conn.state is ConnectionState.OPEN:
@@ -385,6 +465,37 @@ class WebSocket:
     def _fail(self, status: int, message: str) -> None:
         self.close(close_data=(status, message))
         return None
+
+
+def _frame_extent(buffer: bytearray) -> tuple[int, int] | None:
+    """(header length, frame length) of the frame `buffer` starts with (RFC 6455 5.2),
+    once its header is all there."""
+    size = len(buffer)
+    if size < 2:
+        return None
+    second = buffer[1]
+    length, header = second & 0x7F, 2
+    if length == 126:
+        if size < 4:
+            return None
+        length, header = int.from_bytes(buffer[2:4], "big"), 4
+    elif length == 127:
+        if size < 10:
+            return None
+        length, header = int.from_bytes(buffer[2:10], "big"), 10
+    if second & 0x80:
+        header += 4  # the masking key
+    return header, header + length
+
+
+def _unmask(key: bytearray, payload: bytearray) -> bytes:
+    # One XOR of two big integers: the masking done in C, not byte by byte.
+    size = len(payload)
+    if not size:
+        return b""
+    mask = (bytes(key) * (size // 4 + 1))[:size]
+    value = int.from_bytes(payload, "little") ^ int.from_bytes(mask, "little")
+    return value.to_bytes(size, "little")
 
 
 class RFC6455WebSocket(WebSocket):
