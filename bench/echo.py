@@ -77,13 +77,19 @@ def start_server(source: str) -> tuple[subprocess.Popen[str], int]:
 
 def load(port: int, clients: int, seconds: float, size: int) -> float:
     """Round-trips per second over `seconds`, `clients` connections with one message each."""
-    message = b"x" * size
     socks = []
     for _ in range(clients):
         sock = socket.create_connection(("127.0.0.1", port))
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.setblocking(False)
         socks.append(sock)
+    return round_trips(socks, b"x" * size, size, seconds)
+
+
+def round_trips(socks: list[socket.socket], message: bytes, reply: int, seconds: float) -> float:
+    """Round-trips per second over `seconds`: each socket sends `message` again as soon as
+    `reply` bytes came back, from a plain epoll loop; the sockets are closed afterwards."""
+    for sock in socks:
+        sock.setblocking(False)
     by_fd = {sock.fileno(): sock for sock in socks}
     pending = dict.fromkeys(by_fd, 0)
     poller = select.epoll()
@@ -107,8 +113,8 @@ def load(port: int, clients: int, seconds: float, size: int) -> float:
             if not data:
                 raise RuntimeError("server closed a connection")
             got = pending[fd] + len(data)
-            if got >= size:  # a whole echo is back: one round-trip done
-                pending[fd] = got - size
+            if got >= reply:  # a whole echo is back: one round-trip done
+                pending[fd] = got - reply
                 count += 1
                 sock.send(message)
             else:

@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import select
 import socket
-import time
 from pathlib import Path
 
-from echo import add_options, compare
+from echo import add_options, compare, round_trips
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = 1.2
@@ -91,45 +89,12 @@ def load(port: int, clients: int, seconds: float, size: int) -> float:
                 if not isinstance(event, TextMessage):
                     raise RuntimeError(f"expected the echo of a text message, got {event!r}")
                 echoed += event.data
-        sock.setblocking(False)
         socks.append(sock)
     # From then on the client sends one pre-built masked frame and counts the bytes of
     # the unmasked echoes, so that it costs less per message than either server: the
     # figure measures the server, as echo.py's does.
     frame, reply = _frames(text.encode())
-    by_fd = {sock.fileno(): sock for sock in socks}
-    pending = dict.fromkeys(by_fd, 0)
-    poller = select.epoll()
-    for fd in by_fd:
-        poller.register(fd, select.EPOLLIN)
-    for sock in socks:
-        sock.send(frame)
-    count, measuring = 0, False
-    warmup_end = time.perf_counter() + min(0.5, seconds / 4)
-    start = end = 0.0
-    while True:
-        now = time.perf_counter()
-        if not measuring and now >= warmup_end:
-            measuring, count, start, end = True, 0, now, now + seconds
-        if measuring and now >= end:
-            break
-        for fd, _ in poller.poll(0.5):
-            sock = by_fd[fd]
-            data = sock.recv(65536)
-            if not data:
-                raise RuntimeError("server closed a connection")
-            got = pending[fd] + len(data)
-            if got >= reply:  # a whole echo is back: one round-trip done
-                pending[fd] = got - reply
-                count += 1
-                sock.send(frame)
-            else:
-                pending[fd] = got
-    elapsed = time.perf_counter() - start
-    poller.close()
-    for sock in socks:
-        sock.close()
-    return count / elapsed
+    return round_trips(socks, frame, reply, seconds)
 
 
 def _frames(payload: bytes) -> tuple[bytes, int]:

@@ -406,18 +406,14 @@ def awaitlet_in_greenthread(awaitable: Awaitable[T], current: greenlet | None = 
         and current_task(loop) is None
     ):
         # Its first step runs here: one that does not suspend costs no green thread.
-        if running is loop:  # switched in from the loop's callback: the usual case
-            try:
-                first = awaitable.send(None)  # type: ignore[attr-defined]
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
-        else:
+        if running is not loop:
             set_running_loop(loop)
-            try:
-                first = awaitable.send(None)  # type: ignore[attr-defined]
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
-            finally:
+        try:
+            first = awaitable.send(None)  # type: ignore[attr-defined]
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        finally:
+            if running is not loop:
                 set_running_loop(running)
         return _in_green_thread(_Continued(first, awaitable), hub, loop, _GreenletWaker(current))
     waker = _GreenletWaker(current)

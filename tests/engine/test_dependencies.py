@@ -93,65 +93,54 @@ def test_a_broken_environment_falls_back_on_greenshifts_own(
     assert environment_path.__wrapped__() == tuple(entry for entry in sys.path if entry)
 
 
-def test_apply_reports_them_on_the_importing_file(
-    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _diff_stderr(
+    project: Path, files: dict[str, str], site: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """`greenshift diff svc` in `project`, its dependencies installed in `site`."""
     from typer.testing import CliRunner
 
     from greenshift.cli import app
 
-    project = tmp_path / "project"
-    write_project(
-        project,
-        {
-            "svc/__init__.py": "",
-            "svc/server.py": "import eventlet\nimport greendep\n\neventlet.sleep(1)\n",
-            "svc/quiet.py": "import plaindep\n",
-        },
-    )
-    monkeypatch.chdir(project)
-    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
-    monkeypatch.syspath_prepend(str(site))
-    environment_path.cache_clear()
-    try:
-        result = CliRunner().invoke(app, ["diff", "svc"])
-    finally:
-        environment_path.cache_clear()
-    assert "svc/server.py:2:1 GS190 dependency greendep imports eventlet itself" in result.stderr
-    assert "plaindep" not in result.stderr
-
-
-def test_a_dependency_only_an_entry_point_names_is_reported_there(
-    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from typer.testing import CliRunner
-
-    from greenshift.cli import app
-
-    project = tmp_path / "project"
-    setup_cfg = (
-        "[metadata]\nname = svc\n\n[entry_points]\nsvc.executors =\n"
-        "    green = greendep.hub:Executor\n    own = svc.server:Executor\n"
-    )
-    write_project(
-        project,
-        {
-            "setup.cfg": setup_cfg,
-            "svc/__init__.py": "",
-            "svc/server.py": "import eventlet\n\neventlet.sleep(1)\n",
-        },
-    )
+    write_project(project, files)
     monkeypatch.chdir(project)
     monkeypatch.delenv("VIRTUAL_ENV", raising=False)
     monkeypatch.syspath_prepend(str(site))
     monkeypatch.syspath_prepend(str(project))  # the project's own package: never reported
     environment_path.cache_clear()
     try:
-        result = CliRunner().invoke(app, ["diff", "svc"])
+        return CliRunner().invoke(app, ["diff", "svc"]).stderr
     finally:
         environment_path.cache_clear()
-    assert "setup.cfg:6:13 GS190 dependency greendep imports eventlet itself" in result.stderr
-    assert "dependency svc " not in result.stderr
+
+
+def test_apply_reports_them_on_the_importing_file(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {
+        "svc/__init__.py": "",
+        "svc/server.py": "import eventlet\nimport greendep\n\neventlet.sleep(1)\n",
+        "svc/quiet.py": "import plaindep\n",
+    }
+    stderr = _diff_stderr(tmp_path / "project", files, site, monkeypatch)
+    assert "svc/server.py:2:1 GS190 dependency greendep imports eventlet itself" in stderr
+    assert "plaindep" not in stderr
+
+
+def test_a_dependency_only_an_entry_point_names_is_reported_there(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    setup_cfg = (
+        "[metadata]\nname = svc\n\n[entry_points]\nsvc.executors =\n"
+        "    green = greendep.hub:Executor\n    own = svc.server:Executor\n"
+    )
+    files = {
+        "setup.cfg": setup_cfg,
+        "svc/__init__.py": "",
+        "svc/server.py": "import eventlet\n\neventlet.sleep(1)\n",
+    }
+    stderr = _diff_stderr(tmp_path / "project", files, site, monkeypatch)
+    assert "setup.cfg:6:13 GS190 dependency greendep imports eventlet itself" in stderr
+    assert "dependency svc " not in stderr
     # The metadata is not counted as a file; its GS190 is left for a person.
-    assert "2 files scanned" in result.stderr
-    assert "1 left for a person" in result.stderr
+    assert "2 files scanned" in stderr
+    assert "1 left for a person" in stderr
