@@ -454,7 +454,8 @@ def run_suite(
                 elif kind == "done":
                     done = True
             if started is not None:
-                stack = stem.with_suffix(".stderr").read_text(errors="replace")[-6000:]
+                # The greenlets' stacks (the runner dumps them first), then the threads'.
+                stack = stem.with_suffix(".stderr").read_text(errors="replace")[-30000:]
                 results[started] = Outcome("hang", stack)
             # A scenario may be listed as ``test_x(name)`` or run as one from ``test_x``.
             reached = set(results) | {listed_id(test) for test in results}
@@ -692,10 +693,16 @@ def _innermost_frames(detail: str) -> list[str]:
         stacks.append([m.group("path") for m in reversed(list(FRAME.finditer(block)))])
     innermost = []
     for stack in stacks:
-        own = [path for path in stack if not _in_stdlib(path)]
+        own = [path for path in stack if not _in_stdlib(path) and not _scheduler(path)]
         if own:
             innermost.append(own[0])
     return innermost
+
+
+def _scheduler(path: str) -> bool:
+    """A frame of the green scheduler itself (eventlet's hub, greenshift's runtime): every
+    green thread waits in one; the frame above it says what it waits for."""
+    return bool(re.search(r"/site-packages/(eventlet|greenlet)/|/greenshift/runtime/", path))
 
 
 def _in_stdlib(path: str) -> bool:

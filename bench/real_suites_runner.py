@@ -8,22 +8,93 @@ scenarios there), so the test ids are the ones the project's own runner (stestr)
     python real_suites_runner.py --start DIR --top DIR --out FILE [--ids FILE] [--list]
         [--timeout SECONDS] [--limits FILE]
 
-A test that runs longer than --timeout (or its own limit in --limits) makes faulthandler dump every thread's stack to
-stderr and end the process; the harness records it as a hang and starts a new process for
-the tests that are left.
+A test that runs longer than --timeout (or its own limit in --limits) makes faulthandler dump
+every thread's stack to stderr and end the process; the harness records it as a hang and
+starts a new process for the tests that are left. faulthandler sees only the greenlet each
+thread runs, which in a green program is the hub waiting for I/O: a watchdog thread, started
+before the tests import (and monkey-patch) anything, dumps every suspended greenlet's stack
+in the same format shortly before.
 """
 
 from __future__ import annotations
 
+import _thread
 import argparse
 import faulthandler
+import gc
 import json
 import os
+import select
 import sys
 import time
 import traceback
 import unittest
 from collections.abc import Iterator
+
+# Taken before the tests import anything: eventlet's monkey_patch() replaces the modules'
+# attributes, never these functions themselves.
+_start_thread = _thread.start_new_thread
+_select = select.select
+_monotonic = time.monotonic
+_write_fd = os.write
+
+GREENLETS_BEFORE = 2.0  # seconds before the limit the greenlets' stacks are dumped
+MOST_GREENLETS, MOST_FRAMES = 40, 12
+
+
+class _Watchdog:
+    """An OS thread that dumps the suspended greenlets' stacks when a test nears its limit."""
+
+    def __init__(self) -> None:
+        self.deadline: float | None = None
+        self.dumped = False
+        _start_thread(self._watch, ())
+
+    def arm(self, limit: float) -> None:
+        self.dumped = False
+        self.deadline = _monotonic() + max(limit - GREENLETS_BEFORE, limit / 2)
+
+    def disarm(self) -> None:
+        self.deadline = None
+
+    def _watch(self) -> None:
+        while True:
+            _select([], [], [], 0.25)
+            deadline = self.deadline
+            if deadline is not None and not self.dumped and _monotonic() >= deadline:
+                self.dumped = True
+                try:
+                    _write_fd(2, _greenlet_stacks().encode("utf-8", "replace"))
+                except Exception:  # noqa: BLE001 - a dump must never end the run
+                    pass
+
+
+def _greenlet_stacks() -> str:
+    """Each suspended greenlet's stack, as faulthandler prints a thread's."""
+    greenlet_module = sys.modules.get("greenlet")
+    if greenlet_module is None:
+        return ""
+    kind = greenlet_module.greenlet
+    lines: list[str] = []
+    shown = 0
+    for item in gc.get_objects():
+        if shown >= MOST_GREENLETS:
+            break
+        if not isinstance(item, kind):
+            continue
+        frame = getattr(item, "gr_frame", None)
+        if frame is None:
+            continue
+        shown += 1
+        lines.append(f"Greenlet {type(item).__name__} 0x{id(item):x} (most recent call first):")
+        for _ in range(MOST_FRAMES):
+            if frame is None:
+                break
+            code = frame.f_code
+            lines.append(f'  File "{code.co_filename}", line {frame.f_lineno} in {code.co_name}')
+            frame = frame.f_back
+        lines.append("")
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def _flatten(suite: unittest.TestSuite | unittest.TestCase) -> Iterator[unittest.TestCase]:
@@ -37,8 +108,9 @@ def _flatten(suite: unittest.TestSuite | unittest.TestCase) -> Iterator[unittest
 class _JsonResult(unittest.TestResult):
     """Writes a line when a test starts and when it stops, with its outcome."""
 
-    def __init__(self, out, timeout: float, limits: dict[str, float]) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, out, timeout: float, limits: dict[str, float], watchdog: _Watchdog) -> None:  # type: ignore[no-untyped-def]
         super().__init__()
+        self.watchdog = watchdog
         self.out = out
         self.timeout = timeout
         self.limits = limits
@@ -54,10 +126,13 @@ class _JsonResult(unittest.TestResult):
         self._outcome = None
         self._started = time.monotonic()
         self._write(event="start", id=test.id())
-        faulthandler.dump_traceback_later(self.limits.get(test.id(), self.timeout), exit=True)
+        limit = self.limits.get(test.id(), self.timeout)
+        self.watchdog.arm(limit)
+        faulthandler.dump_traceback_later(limit, exit=True)
 
     def stopTest(self, test: unittest.TestCase) -> None:  # noqa: N802
         faulthandler.cancel_dump_traceback_later()
+        self.watchdog.disarm()
         outcome, detail = self._outcome or ("passed", "")
         self._write(
             event="stop",
@@ -114,6 +189,7 @@ def main() -> None:
     parser.add_argument("--limits", help="JSON file: seconds for some tests, instead of --timeout")
     args = parser.parse_args()
 
+    watchdog = _Watchdog()  # before discovery imports the tests
     sys.path.insert(0, os.path.abspath(args.top))
     suite = unittest.TestLoader().discover(args.start, top_level_dir=args.top)
     tests = list(_flatten(suite))
@@ -137,7 +213,7 @@ def main() -> None:
         if args.limits:
             with open(args.limits, encoding="utf-8") as limits_file:
                 limits = json.load(limits_file)
-        result = _JsonResult(out, args.timeout, limits)
+        result = _JsonResult(out, args.timeout, limits, watchdog)
         try:
             unittest.TestSuite(tests).run(result)
         except BaseException:  # something escaped the suite: say so, then stop

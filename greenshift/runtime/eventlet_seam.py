@@ -115,9 +115,15 @@ def _known_runner() -> greenlet | None:
     return state.handover if state.handover else state.hub
 
 
-def is_greenthread(current: greenlet) -> bool:
+#: "not looked up yet": the caller passes the running loop it read (see `is_greenthread`)
+_UNKNOWN: Any = object()
+
+
+def is_greenthread(current: greenlet, running: Any = _UNKNOWN) -> bool:
     """True if `current` is a greenthread of eventlet's hub on this thread's loop: not a
-    runtime green thread, not plain code, not the loop's greenlet."""
+    runtime green thread, not plain code, not the loop's greenlet. `running`: the running
+    loop, if the caller read it already (on CPython before 3.12 each read of a running loop
+    costs a getpid() system call)."""
     state = _state
     hub = state.eventlet
     if hub is None or type(current) is _Worker or current is state.client:
@@ -129,7 +135,8 @@ def is_greenthread(current: greenlet) -> bool:
     if relays and current in relays:
         return False
     # `_known_runner`, inline: this runs on every call from a greenthread.
-    running = get_running_loop()
+    if running is _UNKNOWN:
+        running = get_running_loop()
     if running is not None:
         return state.runner_loop is not running or current is not state.runner
     return current is not (state.handover or state.hub)
@@ -391,13 +398,17 @@ class _GreenletWaker:
             glet.switch()
 
 
-def awaitlet_in_greenthread(awaitable: Awaitable[T], current: greenlet | None = None) -> T:
+def awaitlet_in_greenthread(
+    awaitable: Awaitable[T], current: greenlet | None = None, running: Any = _UNKNOWN
+) -> T:
     """Wait for `awaitable` in an eventlet greenthread: only the greenthread waits, on the
-    runtime's loop, which eventlet's hub shares. A Timeout or kill cancels what it awaited."""
+    runtime's loop, which eventlet's hub shares. A Timeout or kill cancels what it awaited.
+    `running`: as for `is_greenthread`."""
     if current is None:
         current = getcurrent()
     hub = _state.eventlet or _claim() or _make_hub()
-    running = get_running_loop()
+    if running is _UNKNOWN:
+        running = get_running_loop()
     loop = running if running is not None else get_loop()
     if (
         type(awaitable) is _CoroutineType

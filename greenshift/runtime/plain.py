@@ -84,8 +84,8 @@ def _awaitlet_outside_worker(awaitable: Awaitable[T], current: greenlet) -> T:
             running = get_running_loop()
         if current is state.client:
             return _awaitlet_client(awaitable, current)
-        if eventlet_hub.is_greenthread(current):
-            return eventlet_hub.awaitlet_in_greenthread(awaitable, current)  # type: ignore[no-any-return]
+        if eventlet_hub.is_greenthread(current, running):
+            return eventlet_hub.awaitlet_in_greenthread(awaitable, current, running)  # type: ignore[no-any-return]
     if running is not None:
         _close(awaitable)
         raise AwaitletContextError(
