@@ -228,11 +228,11 @@ def venv_for(project: Project, sdist: Path, workdir: Path) -> Path:
         run([python, "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
         # OpenStack sdists build with pbr, which still imports pkg_resources: build them
         # here, with the setuptools of their time, rather than in an isolated environment.
+        # cffi first too: an extension built without it is silently left out
+        # (python-qpid-proton then installs without its cproton_ffi).
         pinned = ["--uploaded-prior-to", f"{project.as_of}T00:00:00Z"]
-        run(
-            [python, "-m", "pip", "install", "-q", *pinned, "setuptools<81", "wheel", "pbr"],
-            check=True,
-        )
+        build = ["setuptools<81", "wheel", "pbr", "cffi"]
+        run([python, "-m", "pip", "install", "-q", *pinned, *build], check=True)
         requirements: list[str] = []
         for name in project.requirement_files:
             if (sdist / name).exists():

@@ -11,9 +11,10 @@ scenarios there), so the test ids are the ones the project's own runner (stestr)
 A test that runs longer than --timeout (or its own limit in --limits) makes faulthandler dump
 every thread's stack to stderr and end the process; the harness records it as a hang and
 starts a new process for the tests that are left. faulthandler sees only the greenlet each
-thread runs, which in a green program is the hub waiting for I/O: a watchdog thread, started
-before the tests import (and monkey-patch) anything, dumps every suspended greenlet's stack
-in the same format shortly before.
+thread runs, which in a green program is the hub waiting for I/O, and can stop part-way
+through a thread that is running: a watchdog thread, started before the tests import (and
+monkey-patch) anything, dumps every thread's stack and every suspended greenlet's in the
+same format shortly before.
 """
 
 from __future__ import annotations
@@ -30,20 +31,23 @@ import time
 import traceback
 import unittest
 from collections.abc import Iterator
+from typing import Any
 
 # Taken before the tests import anything: eventlet's monkey_patch() replaces the modules'
 # attributes, never these functions themselves.
 _start_thread = _thread.start_new_thread
+_thread_id = _thread.get_ident  # a green thread's id once patched
 _select = select.select
 _monotonic = time.monotonic
 _write_fd = os.write
 
-GREENLETS_BEFORE = 2.0  # seconds before the limit the greenlets' stacks are dumped
-MOST_GREENLETS, MOST_FRAMES = 40, 12
+STACKS_BEFORE = 2.0  # seconds before the limit the watchdog dumps the stacks
+MOST_GREENLETS, MOST_FRAMES = 40, 20
 
 
 class _Watchdog:
-    """An OS thread that dumps the suspended greenlets' stacks when a test nears its limit."""
+    """An OS thread that dumps the threads' and the suspended greenlets' stacks when a test
+    nears its limit."""
 
     def __init__(self) -> None:
         self.deadline: float | None = None
@@ -52,7 +56,7 @@ class _Watchdog:
 
     def arm(self, limit: float) -> None:
         self.dumped = False
-        self.deadline = _monotonic() + max(limit - GREENLETS_BEFORE, limit / 2)
+        self.deadline = _monotonic() + max(limit - STACKS_BEFORE, limit / 2)
 
     def disarm(self) -> None:
         self.deadline = None
@@ -64,37 +68,43 @@ class _Watchdog:
             if deadline is not None and not self.dumped and _monotonic() >= deadline:
                 self.dumped = True
                 try:
-                    _write_fd(2, _greenlet_stacks().encode("utf-8", "replace"))
+                    _write_fd(2, _stacks().encode("utf-8", "replace"))
                 except Exception:  # noqa: BLE001 - a dump must never end the run
                     pass
 
 
-def _greenlet_stacks() -> str:
-    """Each suspended greenlet's stack, as faulthandler prints a thread's."""
-    greenlet_module = sys.modules.get("greenlet")
-    if greenlet_module is None:
-        return ""
-    kind = greenlet_module.greenlet
+def _stacks() -> str:
+    """Each thread's stack (read with the GIL held: faulthandler's own dump of a thread that
+    is running can stop part-way) and each suspended greenlet's, as faulthandler prints a
+    thread's."""
     lines: list[str] = []
-    shown = 0
-    for item in gc.get_objects():
-        if shown >= MOST_GREENLETS:
-            break
-        if not isinstance(item, kind):
-            continue
-        frame = getattr(item, "gr_frame", None)
-        if frame is None:
-            continue
-        shown += 1
-        lines.append(f"Greenlet {type(item).__name__} 0x{id(item):x} (most recent call first):")
-        for _ in range(MOST_FRAMES):
-            if frame is None:
+    watchdog = _thread_id()
+    for ident, frame in sys._current_frames().items():
+        if ident != watchdog:
+            _add_stack(lines, f"Thread 0x{ident:016x}", frame)
+    greenlet_module = sys.modules.get("greenlet")
+    if greenlet_module is not None:
+        kind = greenlet_module.greenlet
+        shown = 0
+        for item in gc.get_objects():
+            if shown >= MOST_GREENLETS:
                 break
-            code = frame.f_code
-            lines.append(f'  File "{code.co_filename}", line {frame.f_lineno} in {code.co_name}')
-            frame = frame.f_back
-        lines.append("")
+            frame = getattr(item, "gr_frame", None) if isinstance(item, kind) else None
+            if frame is not None:
+                shown += 1
+                _add_stack(lines, f"Greenlet {type(item).__name__} 0x{id(item):x}", frame)
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def _add_stack(lines: list[str], title: str, frame: Any) -> None:
+    lines.append(f"{title} (most recent call first):")
+    for _ in range(MOST_FRAMES):
+        if frame is None:
+            break
+        code = frame.f_code
+        lines.append(f'  File "{code.co_filename}", line {frame.f_lineno} in {code.co_name}')
+        frame = frame.f_back
+    lines.append("")
 
 
 def _flatten(suite: unittest.TestSuite | unittest.TestCase) -> Iterator[unittest.TestCase]:
