@@ -489,3 +489,22 @@ def test_same_parameters_and_defaults_as_eventlet() -> None:
         for name in SIGNATURES
     }
     assert ours == theirs
+
+
+# --- the frame shortcut's two helpers, against the client's own framing ----------------------
+
+
+@pytest.mark.parametrize("size", [0, 1, 125, 126, 65535, 65536])
+def test_a_frames_extent_is_read_from_its_header(size: int) -> None:
+    data = bytearray(frame(2, b"\x07" * size))
+    header = len(data) - size
+    assert websocket._frame_extent(data) == (header, len(data))
+    assert websocket._frame_extent(data[: header - 5]) is None  # not all the header yet
+
+
+@pytest.mark.parametrize("size", [0, 1, 3, 4, 5, 1000, 4099])
+def test_unmasking_is_the_rfc_6455_xor(size: int) -> None:
+    payload = os.urandom(size)
+    key = os.urandom(4)
+    masked = bytearray(byte ^ key[i % 4] for i, byte in enumerate(payload))
+    assert websocket._unmask(bytearray(key), masked) == payload
