@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 if sys.version_info >= (3, 11):
@@ -49,20 +49,28 @@ class FileConfig:
 _LIST_KEYS = ("select", "ignore", "exclude")
 
 
-def find_pyproject(paths: Iterable[str]) -> str | None:
-    """The nearest pyproject.toml with a [tool.greenshift] table above the first path."""
+def folders_above(paths: Iterable[str]) -> Iterator[str]:
+    """The folder of the first path given (the current folder if none, or only ``-``),
+    then each folder above it up to the root: where tools look for a project's files."""
     first = next((path for path in paths if path != "-"), os.getcwd())
     folder = os.path.abspath(first)
     if not os.path.isdir(folder):
         folder = os.path.dirname(folder)
     while True:
+        yield folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return
+        folder = parent
+
+
+def find_pyproject(paths: Iterable[str]) -> str | None:
+    """The nearest pyproject.toml with a [tool.greenshift] table above the first path."""
+    for folder in folders_above(paths):
         candidate = os.path.join(folder, "pyproject.toml")
         if os.path.isfile(candidate) and _has_table(candidate):
             return candidate
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
+    return None
 
 
 def _has_table(path: str) -> bool:

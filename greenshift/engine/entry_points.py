@@ -20,6 +20,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from greenshift.engine.config import folders_above
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -49,21 +51,15 @@ class EntryPoint:
 
 def entry_points(paths: Iterable[str]) -> tuple[EntryPoint, ...]:
     """The entry points of the project the paths belong to (the first path decides)."""
-    first = next((path for path in paths if path != "-"), None)
-    if first is None:
-        return ()
-    folder = os.path.abspath(first)
-    if not os.path.isdir(folder):
-        folder = os.path.dirname(folder)
-    while True:
-        found = [os.path.join(folder, n) for n in METADATA_FILES]
+    paths = list(paths)
+    if all(path == "-" for path in paths):
+        return ()  # standard input alone belongs to no project
+    for folder in folders_above(paths):
+        found = [os.path.join(folder, name) for name in METADATA_FILES]
         found = [path for path in found if os.path.isfile(path)]
         if found:
             return tuple(point for path in found for point in _read(path))
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return ()
-        folder = parent
+    return ()
 
 
 def _read(path: str) -> list[EntryPoint]:

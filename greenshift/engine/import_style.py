@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from greenshift.engine.config import folders_above
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -137,15 +139,8 @@ def _style_in(folder: str) -> ImportStyle | None:
 
 def import_style(paths: Iterable[str]) -> ImportStyle:
     """The import settings that apply to ``paths`` (the first one decides)."""
-    first = next((path for path in paths if path != "-"), os.getcwd())
-    folder = os.path.abspath(first)
-    if not os.path.isdir(folder):
-        folder = os.path.dirname(folder)
-    while True:
+    for folder in folders_above(paths):
         style = _style_in(folder)
         if style is not None:
             return style
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return ImportStyle(roots=_roots(os.getcwd(), None))
-        folder = parent
+    return ImportStyle(roots=_roots(os.getcwd(), None))
